@@ -1,0 +1,36 @@
+package dev.bootline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code bootline <command>}. */
+@Command(
+    name = "bootline",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Network-boot server: ProxyDHCP + PXE boot server, DHCPv6, TFTP, HTTP(S), boot timelines.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"bootline " + (v == null ? "dev" : v)};
+    }
+  }
+}
