@@ -1,0 +1,135 @@
+package dev.bootline.boot;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP-boot URL template, in dhcpv6macd's Go-template syntax: {@code {{.MAC}}}, {@code {{.BaseAddress}}}, {@code
+ * {{.Payload}}}. Parsed once at start (unknown fields are a config error); rendering is allocation-light and pure.
+ * Values are made URL-safe: Payload is standard base64 (what dhcpv6macd users decode) with {@code + / =}
+ * percent-encoded, so any HTTP framework that URL-decodes hands back the same base64 text.
+ */
+public final class UrlTemplate {
+  public static final Set<String> FIELDS = Set.of("MAC", "BaseAddress", "Payload");
+  private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
+  private static final Pattern FIELD = Pattern.compile("\\.([A-Za-z][A-Za-z0-9_]*)");
+
+  private sealed interface Part {}
+
+  private record Literal(String text) implements Part {}
+
+  private record Field(String name) implements Part {}
+
+  private final String source;
+  private final List<Part> parts;
+
+  private UrlTemplate(String source, List<Part> parts) {
+    this.source = source;
+    this.parts = parts;
+  }
+
+  /** Values a rendering needs. {@code baseAddress} is the configured base address as written by the user. */
+  public record Values(String mac, String baseAddress, List<Arch> architectures) {}
+
+  /**
+   * Parses a template.
+   *
+   * @throws IllegalArgumentException with a message saying what is wrong (unknown field, unclosed action, not http(s))
+   */
+  public static UrlTemplate parse(String template) {
+    if (template == null || template.isBlank()) {
+      throw new IllegalArgumentException("template is empty");
+    }
+    List<Part> parts = new ArrayList<>();
+    Matcher m = ACTION.matcher(template);
+    int last = 0;
+    while (m.find()) {
+      if (m.start() > last) {
+        parts.add(new Literal(template.substring(last, m.start())));
+      }
+      Matcher f = FIELD.matcher(m.group(1));
+      if (!f.matches()) {
+        throw new IllegalArgumentException(
+            "unsupported template action '" + m.group() + "': only {{.MAC}}, {{.BaseAddress}} and {{.Payload}} exist");
+      }
+      String name = f.group(1);
+      if (!FIELDS.contains(name)) {
+        throw new IllegalArgumentException(
+            "unknown template field '." + name + "': only .MAC, .BaseAddress and .Payload exist");
+      }
+      parts.add(new Field(name));
+      last = m.end();
+    }
+    String rest = template.substring(last);
+    if (rest.contains("{{") || rest.contains("}}")) {
+      throw new IllegalArgumentException("unbalanced '{{' or '}}' in template");
+    }
+    if (!rest.isEmpty()) {
+      parts.add(new Literal(rest));
+    }
+    UrlTemplate t = new UrlTemplate(template, List.copyOf(parts));
+    // Render with sample values so a template that can never be a URL fails at start, not per client.
+    String sample = t.render(new Values("52:54:00:12:34:56", "2001:db8::", List.of(Arch.X86_64_HTTP)));
+    try {
+      URI uri = new URI(sample);
+      String scheme = uri.getScheme();
+      if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+        throw new IllegalArgumentException("must be an http:// or https:// URL (renders as " + sample + ")");
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("URL has no host (renders as " + sample + ")");
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("does not render to a valid URL: " + e.getMessage());
+    }
+    return t;
+  }
+
+  public String render(Values v) {
+    StringBuilder s = new StringBuilder(source.length() + 64);
+    for (Part p : parts) {
+      switch (p) {
+        case Literal l -> s.append(l.text());
+        case Field f -> {
+          switch (f.name()) {
+            case "MAC" -> s.append(v.mac());
+            case "BaseAddress" -> s.append(v.baseAddress());
+            case "Payload" -> s.append(payload(v.architectures()));
+            default -> throw new IllegalStateException(f.name());
+          }
+        }
+      }
+    }
+    return s.toString();
+  }
+
+  /** Base64 of {@code {"architectures":[...]}}, percent-encoded where base64 is not URL-safe. */
+  static String payload(List<Arch> archs) {
+    StringBuilder json = new StringBuilder("{\"architectures\":[");
+    for (int i = 0; i < archs.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append('"').append(archs.get(i).name().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+    }
+    json.append("]}");
+    String b64 = Base64.getEncoder().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    return b64.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D");
+  }
+
+  public boolean uses(String field) {
+    return parts.stream().anyMatch(p -> p instanceof Field f && f.name().equals(field));
+  }
+
+  @Override
+  public String toString() {
+    return source;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.bootline.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class UrlTemplateTest {
+  @Test
+  void rendersDhcpv6macdFields() {
+    UrlTemplate t = UrlTemplate.parse("http://[{{.BaseAddress}}]/mac/{{ .MAC }}/boot.ipxe?p={{.Payload}}");
+    String url = t.render(new UrlTemplate.Values("52:54:00:12:34:56", "2001:db8:1::", List.of(Arch.X86_64_HTTP)));
+    assertThat(url).startsWith("http://[2001:db8:1::]/mac/52:54:00:12:34:56/boot.ipxe?p=");
+    URI.create(url); // parses as a URI
+    String p = URLDecoder.decode(url.substring(url.indexOf("?p=") + 3), StandardCharsets.UTF_8);
+    // dhcpv6macd's README example payload for an x64 HTTP-boot client
+    assertThat(p).isEqualTo("eyJhcmNoaXRlY3R1cmVzIjpbIkVGSSB4ODYtNjQgYm9vdCBmcm9tIEhUVFAiXX0=");
+    assertThat(new String(Base64.getDecoder().decode(p), StandardCharsets.UTF_8))
+        .isEqualTo("{\"architectures\":[\"EFI x86-64 boot from HTTP\"]}");
+  }
+
+  @Test
+  void payloadIsUrlSafe() {
+    // enough architectures to make base64 produce '+' or '/' somewhere
+    String enc = UrlTemplate.payload(List.of(new Arch(7), new Arch(9), new Arch(11), new Arch(16), new Arch(19)));
+    assertThat(enc).doesNotContain("+", "/", "=");
+  }
+
+  @Test
+  void rejectsUnknownFieldsAndNonHttp() {
+    assertThatThrownBy(() -> UrlTemplate.parse("http://x/{{.Mac}}")).hasMessageContaining("unknown template field '.Mac'");
+    assertThatThrownBy(() -> UrlTemplate.parse("http://x/{{printf \"%s\" .MAC}}")).hasMessageContaining("unsupported template action");
+    assertThatThrownBy(() -> UrlTemplate.parse("http://x/{{.MAC")).hasMessageContaining("unbalanced");
+    assertThatThrownBy(() -> UrlTemplate.parse("ftp://x/{{.MAC}}")).hasMessageContaining("http:// or https://");
+  }
+
+  @Test
+  void archFamiliesTreatSevenAndNineAlike() {
+    assertThat(new Arch(7).family()).isEqualTo(Arch.Family.X86_64_EFI);
+    assertThat(new Arch(9).family()).isEqualTo(Arch.Family.X86_64_EFI);
+    assertThat(new Arch(0).family()).isEqualTo(Arch.Family.BIOS);
+    assertThat(Arch.fromVendorClass("PXEClient:Arch:00007:UNDI:003016")).contains(new Arch(7));
+    assertThat(Arch.fromVendorClass("HTTPClient:Arch:00016")).contains(new Arch(16));
+    assertThat(Arch.fromVendorClass("PXEClient")).isEmpty();
+    assertThat(Arch.fromVendorClass("PXEClient:Arch:0x007")).isEmpty();
+  }
+}
