@@ -1,0 +1,145 @@
+package dev.bootline.boot;
+
+import dev.bootline.boot.BootPlan.AddressOnly;
+import dev.bootline.boot.BootPlan.HttpUrl;
+import dev.bootline.boot.BootPlan.Ignore;
+import dev.bootline.boot.BootPlan.LocalBoot;
+import dev.bootline.boot.BootPlan.Menu;
+import dev.bootline.boot.BootPlan.TftpFile;
+import dev.bootline.boot.ClientFacts.Protocol;
+import dev.bootline.config.BootlineConfig;
+import dev.bootline.config.BootlineConfig.MenuBoot;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one boot policy every protocol front end asks: pure, no I/O, so {@code bootline explain} runs exactly what the
+ * servers run.
+ */
+public final class BootPolicy {
+  /** Boot-server type of menu item {@code i} (0-based) in option 43: PXE reserves 0 for local boot. */
+  public static int menuItemType(int index) {
+    return 0x8000 + index; // vendor-specific range, stable as long as the menu order is
+  }
+
+  private final BootlineConfig config;
+  private final IpxeCatalog ipxe;
+
+  public BootPolicy(BootlineConfig config) {
+    this.config = config;
+    this.ipxe = new IpxeCatalog(config.boot().ipxe());
+  }
+
+  public IpxeCatalog ipxe() {
+    return ipxe;
+  }
+
+  public BootPlan decide(ClientFacts f, Assignment.Source assignments) {
+    Optional<Assignment> a = assignments.forMac(f.mac());
+    if (a.isPresent() && a.get() instanceof Assignment.Ignore) {
+      return new Ignore("ignored", "assignment: ignore this machine");
+    }
+    if (f.ipxe()) {
+      return forIpxe(f, a);
+    }
+    if (f.isHttpBootFirmware()) {
+      if (!f.asksForBootFile()) {
+        return new AddressOnly("firmware_init", "HTTP-boot firmware not asking for a boot file");
+      }
+      return template(f, "http_boot", "UEFI HTTP-boot firmware: the HTTP-boot URL from the template")
+          .orElseGet(() -> new AddressOnly("firmware_init", "HTTP-boot firmware, but no http-boot-url-template is configured"));
+    }
+    if (f.isPxeFirmware()) {
+      if (!f.asksForBootFile()) {
+        return new AddressOnly("firmware_init", "PXE firmware configuring its network, not asking for a boot file");
+      }
+      if (a.isPresent() && a.get() instanceof Assignment.Local) {
+        return new LocalBoot("local_boot", "assignment: boot from local disk");
+      }
+      return forPxeFirmware(f);
+    }
+    return new AddressOnly("os_init", "neither PXE/HTTP-boot firmware nor iPXE: a booted OS");
+  }
+
+  private BootPlan forIpxe(ClientFacts f, Optional<Assignment> a) {
+    if (a.isPresent() && a.get() instanceof Assignment.ChainUrl c) {
+      return new HttpUrl(c.url(), "point_ipxe_to_http_boot", "iPXE: assignment chains to " + c.url());
+    }
+    // Never hand iPXE another iPXE binary: that is the chainload loop.
+    return template(f, "point_ipxe_to_http_boot", "iPXE: the HTTP-boot URL from the template")
+        .orElseGet(
+            () ->
+                f.protocol() == Protocol.DHCP6
+                    ? new AddressOnly("os_init", "iPXE, but no http-boot-url-template is configured")
+                    : new Ignore("ignored", "iPXE, but no http-boot-url-template is configured"));
+  }
+
+  private BootPlan forPxeFirmware(ClientFacts f) {
+    Optional<Arch> arch = f.primaryArch();
+    if (arch.isEmpty()) {
+      return new Ignore("ignored", "PXE client without option 93/61 or :Arch: in its vendor class");
+    }
+    if (f.protocol() != Protocol.DHCP6) {
+      Optional<BootlineConfig.Menu> menu = config.proxyDhcp().menu();
+      if (menu.isPresent()) {
+        if (f.menuItem().isPresent()) {
+          return menuChoice(f, arch.get(), menu.get(), f.menuItem().getAsInt());
+        }
+        // BIOS clients get the menu in the proxy offer; every client asking the 4011 boot server without a choice too.
+        if (f.protocol() == Protocol.DHCP4_BOOT_SERVER || !arch.get().isUefi()) {
+          return new Menu(menu.get(), "pxe_menu_shown", "PXE client of arch " + arch.get() + ": the boot menu");
+        }
+      }
+    }
+    return ipxeOverTftp(f, arch.get());
+  }
+
+  private BootPlan menuChoice(ClientFacts f, Arch arch, BootlineConfig.Menu menu, int type) {
+    if (type == 0) {
+      return new LocalBoot("pxe_menu_choice", "menu: boot server type 0 is local boot");
+    }
+    int index = type - 0x8000;
+    if (index < 0 || index >= menu.items().size()) {
+      return new Ignore("ignored", "menu choice " + type + " is not an item of the configured menu");
+    }
+    BootlineConfig.MenuItem item = menu.items().get(index);
+    return switch (item.boot()) {
+      case MenuBoot.Local l -> new LocalBoot("pxe_menu_choice", "menu item '" + item.label() + "': local disk");
+      case MenuBoot.File file ->
+          new TftpFile(file.path(), "pxe_menu_choice", "menu item '" + item.label() + "': " + file.path());
+      case MenuBoot.Ipxe i -> {
+        BootPlan p = ipxeOverTftp(f, arch);
+        yield p instanceof TftpFile t
+            ? new TftpFile(t.path(), "pxe_menu_choice", "menu item '" + item.label() + "': " + t.reason())
+            : p;
+      }
+    };
+  }
+
+  private BootPlan ipxeOverTftp(ClientFacts f, Arch arch) {
+    return ipxe.tftpPath(f.mac(), arch)
+        .<BootPlan>map(
+            p ->
+                new TftpFile(
+                    p, "point_pxe_to_ipxe_over_tftp", "PXE firmware of arch " + arch + ": chain to iPXE over TFTP"))
+        .orElseGet(() -> new Ignore("ignored", "no iPXE binary configured for arch " + arch));
+  }
+
+  private Optional<BootPlan> template(ClientFacts f, String event, String reason) {
+    return config
+        .boot()
+        .httpBootUrlTemplate()
+        .map(
+            t ->
+                new HttpUrl(
+                    t.render(
+                        new UrlTemplate.Values(
+                            f.mac().toString(), config.dhcp6().baseAddressText(), archsOrDefault(f))),
+                    event,
+                    reason));
+  }
+
+  private static List<Arch> archsOrDefault(ClientFacts f) {
+    return f.archs().isEmpty() ? f.primaryArch().map(List::of).orElse(List.of()) : f.archs();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.bootline.wire;
+
+import java.util.HexFormat;
+import java.util.Optional;
+
+/** A 48-bit Ethernet MAC address; {@link #toString()} is the canonical lower-case {@code aa:bb:cc:dd:ee:ff}. */
+public record MacAddress(long bits) implements Comparable<MacAddress> {
+
+  public MacAddress {
+    if ((bits & ~0xffff_ffff_ffffL) != 0) {
+      throw new IllegalArgumentException("a MAC address has 48 bits");
+    }
+  }
+
+  public static MacAddress of(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 6; i++) {
+      v = (v << 8) | (b[off + i] & 0xff);
+    }
+    return new MacAddress(v);
+  }
+
+  public static MacAddress of(byte[] b) {
+    if (b.length != 6) {
+      throw new IllegalArgumentException("a MAC address has 6 bytes, got " + b.length);
+    }
+    return of(b, 0);
+  }
+
+  /**
+   * Parses any common notation: {@code aa:bb:cc:dd:ee:ff}, {@code aa-bb-cc-dd-ee-ff}, {@code aabb.ccdd.eeff}, {@code
+   * aabbccddeeff}, any case.
+   */
+  public static Optional<MacAddress> parse(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    String t = text.strip();
+    String hex;
+    if (t.length() == 17 && (sepEvery(t, 2, ':') || sepEvery(t, 2, '-'))) {
+      hex = t.replace(":", "").replace("-", "");
+    } else if (t.length() == 14 && sepEvery(t, 4, '.')) {
+      hex = t.replace(".", "");
+    } else if (t.length() == 12) {
+      hex = t;
+    } else {
+      return Optional.empty();
+    }
+    for (int i = 0; i < hex.length(); i++) {
+      if (Character.digit(hex.charAt(i), 16) < 0) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new MacAddress(Long.parseLong(hex, 16)));
+  }
+
+  private static boolean sepEvery(String t, int group, char sep) {
+    for (int i = group; i < t.length(); i += group + 1) {
+      if (t.charAt(i) != sep) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public byte[] bytes() {
+    byte[] b = new byte[6];
+    for (int i = 5; i >= 0; i--) {
+      b[i] = (byte) (bits >>> (8 * (5 - i)));
+    }
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    String h = HexFormat.of().toHexDigits(bits).substring(4); // 16 hex digits -> last 12
+    StringBuilder s = new StringBuilder(17);
+    for (int i = 0; i < 12; i += 2) {
+      if (i > 0) {
+        s.append(':');
+      }
+      s.append(h, i, i + 2);
+    }
+    return s.toString();
+  }
+
+  @Override
+  public int compareTo(MacAddress o) {
+    return Long.compare(bits, o.bits);
+  }
+}
