@@ -1,0 +1,191 @@
+package dev.bootline.http;
+
+import dev.bootline.boot.IpxeCatalog;
+import dev.bootline.config.BootlineConfig;
+import dev.bootline.wire.MacAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.http.content.HttpContent;
+import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.ResourceService;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The boot plane over HTTP: per-MAC netboot directories ({@code /mac/<mac>/<file>}, MAC in any notation), the iPXE
+ * binaries ({@code /ipxe/<mac>/<name>}), and whatever extra routes the daemon mounts (events). GET and HEAD with
+ * Content-Length, Range, ETag and Last-Modified come from Jetty's ResourceService; never a redirect (UEFI HTTP boot
+ * cannot follow one).
+ */
+public final class BootHttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BootHttpServer.class);
+
+  /** An extra route: returns true when it handled the request. */
+  @FunctionalInterface
+  public interface Route {
+    boolean handle(Request request, Response response, Callback callback) throws Exception;
+  }
+
+  /** Told about every file served (for events); called on the request's thread. */
+  @FunctionalInterface
+  public interface FetchListener {
+    void fetched(Optional<MacAddress> mac, String remote, String path, long size, String state);
+  }
+
+  private final Server server;
+  private final Optional<Path> netbootDir;
+  private final IpxeCatalog ipxe;
+  private final ResourceService files = new ResourceService();
+  private final ResourceHttpContentFactory contentFactory;
+  private final List<Route> routes = new ArrayList<>();
+  private final FetchListener listener;
+
+  public BootHttpServer(
+      List<BootlineConfig.ListenAddress> listen, Optional<Path> netbootDir, IpxeCatalog ipxe, FetchListener listener) {
+    this.netbootDir = netbootDir;
+    this.ipxe = ipxe;
+    this.listener = listener;
+    VirtualThreadPool pool = new VirtualThreadPool();
+    pool.setName("http");
+    this.server = new Server(pool);
+    for (BootlineConfig.ListenAddress a : listen) {
+      ServerConnector c = new ServerConnector(server);
+      if (!a.host().isEmpty()) {
+        c.setHost(a.host());
+      }
+      c.setPort(a.port());
+      server.addConnector(c);
+    }
+    MimeTypes.Mutable mime = new MimeTypes.Mutable(MimeTypes.DEFAULTS);
+    mime.addMimeMapping("efi", "application/efi");
+    mime.addMimeMapping("ipxe", "text/plain; charset=utf-8");
+    mime.addMimeMapping("kpxe", "application/octet-stream");
+    mime.addMimeMapping("pxe", "application/octet-stream");
+    mime.addMimeMapping("iso", "application/x-iso9660-image");
+    mime.addMimeMapping("img", "application/octet-stream");
+    this.contentFactory =
+        new ResourceHttpContentFactory(
+            ResourceFactory.root().newResource(Path.of("/")), mime, ByteBufferPool.SIZED_NON_POOLING);
+    files.setHttpContentFactory(contentFactory);
+    files.setAcceptRanges(true);
+    files.setEtags(true);
+    files.setDirAllowed(false);
+    server.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        return route(request, response, callback);
+      }
+    });
+  }
+
+  /** Mounts an extra route, tried before the file routes (call before {@link #start()}). */
+  public void addRoute(Route r) {
+    routes.add(r);
+  }
+
+  public void start() throws Exception {
+    server.start();
+    log.info("HTTP boot plane listening on {}", ports());
+  }
+
+  /** The bound ports (useful when a listen address asked for port 0). */
+  public List<Integer> ports() {
+    List<Integer> p = new ArrayList<>();
+    for (var c : server.getConnectors()) {
+      p.add(((ServerConnector) c).getLocalPort());
+    }
+    return p;
+  }
+
+  private boolean route(Request request, Response response, Callback callback) throws Exception {
+    for (Route r : routes) {
+      if (r.handle(request, response, callback)) {
+        return true;
+      }
+    }
+    String method = request.getMethod();
+    String path = URIUtil.decodePath(request.getHttpURI().getPath());
+    if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
+      return error(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "bootline serves GET and HEAD only");
+    }
+    if (path.equals("/healthz")) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+      response.write(true, java.nio.ByteBuffer.wrap("ok\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), callback);
+      return true;
+    }
+    String remote = Request.getRemoteAddr(request);
+    Optional<MacRoute> mr = MacRoute.parse(path);
+    if (mr.isEmpty()) {
+      return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
+    }
+    MacRoute m = mr.get();
+    Optional<Path> file =
+        switch (m.area()) {
+          case "mac" -> netbootDir.flatMap(dir -> SafePaths.resolve(dir.resolve(m.mac().toString()), m.rest()));
+          case "ipxe" -> ipxe.resolve(m.rest());
+          default -> Optional.empty();
+        };
+    if (file.isEmpty()) {
+      listener.fetched(Optional.of(m.mac()), remote, path, -1, "error");
+      return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
+    }
+    HttpContent content = contentFactory.getContent(file.get().toString());
+    if (content == null) {
+      return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
+    }
+    long size = content.getContentLengthValue();
+    listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), size, "init");
+    files.doGet(request, response, Callback.from(callback,
+        () -> listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), size, "complete")),
+        content);
+    return true;
+  }
+
+  private static boolean error(Request request, Response response, Callback callback, int status, String message) {
+    Response.writeError(request, response, callback, status, message);
+    return true;
+  }
+
+  /** {@code /mac/<mac>/<rest>} or {@code /ipxe/<mac>/<rest>}, MAC in any common notation. */
+  record MacRoute(String area, MacAddress mac, String rest) {
+    static Optional<MacRoute> parse(String path) {
+      if (path == null || !path.startsWith("/")) {
+        return Optional.empty();
+      }
+      int a = path.indexOf('/', 1);
+      if (a < 0) {
+        return Optional.empty();
+      }
+      int b = path.indexOf('/', a + 1);
+      if (b < 0) {
+        return Optional.empty();
+      }
+      String area = path.substring(1, a);
+      if (!area.equals("mac") && !area.equals("ipxe")) {
+        return Optional.empty();
+      }
+      return MacAddress.parse(path.substring(a + 1, b)).map(mac -> new MacRoute(area, mac, path.substring(b + 1)));
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

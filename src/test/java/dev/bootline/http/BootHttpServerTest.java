@@ -1,0 +1,95 @@
+package dev.bootline.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootline.boot.IpxeCatalog;
+import dev.bootline.config.BootlineConfig;
+import dev.bootline.config.BootlineConfig.IpxeTarget;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTP only on loopback (127.0.0.1, an ephemeral port). */
+class BootHttpServerTest {
+  @TempDir Path dir;
+  BootHttpServer server;
+  HttpClient client = HttpClient.newHttpClient();
+  String base;
+  List<String> fetches = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    Path netboot = dir.resolve("netboot");
+    Files.createDirectories(netboot.resolve("52:54:00:12:34:56"));
+    Files.writeString(netboot.resolve("52:54:00:12:34:56/boot.ipxe"), "#!ipxe\necho hello\n");
+    Files.write(netboot.resolve("52:54:00:12:34:56/disk.img"), new byte[10_000]);
+    Files.writeString(dir.resolve("secret"), "secret");
+    Files.createSymbolicLink(netboot.resolve("52:54:00:12:34:56/escape"), dir.resolve("secret"));
+    Path efi = dir.resolve("ipxe.efi");
+    Files.write(efi, new byte[] {'M', 'Z', 1, 2, 3});
+    server = new BootHttpServer(
+        List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)), Optional.of(netboot),
+        new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, efi)),
+        (mac, remote, path, size, state) -> fetches.add(mac.map(Object::toString).orElse("-") + " " + path + " " + state));
+    server.start();
+    base = "http://127.0.0.1:" + server.ports().getFirst();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+  }
+
+  HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesPerMacFilesInAnyMacNotation() throws Exception {
+    for (String mac : List.of("52:54:00:12:34:56", "52-54-00-12-34-56", "525400123456", "5254.0012.3456", "52:54:00:12:34:56".toUpperCase())) {
+      HttpResponse<String> r = get("/mac/" + mac + "/boot.ipxe");
+      assertThat(r.statusCode()).as(mac).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("#!ipxe\necho hello\n");
+    }
+    assertThat(fetches).contains("52:54:00:12:34:56 mac/boot.ipxe complete");
+  }
+
+  @Test
+  void headGivesLengthAndRangeWorks() throws Exception {
+    HttpResponse<Void> head = client.send(HttpRequest.newBuilder(URI.create(base + "/ipxe/525400123456/ipxe.efi"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("content-length")).contains("5");
+    assertThat(head.headers().firstValue("content-type")).contains("application/efi");
+    HttpResponse<String> range = get("/mac/52:54:00:12:34:56/disk.img", "Range", "bytes=100-199");
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.body()).hasSize(100);
+    assertThat(get("/mac/52:54:00:12:34:56/disk.img", "Range", "bytes=20000-").statusCode()).isEqualTo(416);
+  }
+
+  @Test
+  void refusesTraversalAndSymlinksOut() throws Exception {
+    for (String p : List.of("/mac/52:54:00:12:34:56/../../secret", "/mac/52:54:00:12:34:56/%2e%2e/%2e%2e/secret",
+        "/mac/52:54:00:12:34:56/%252e%252e/secret", "/mac/52:54:00:12:34:56/escape", "/mac/52:54:00:12:34:56/",
+        "/mac/not-a-mac/boot.ipxe", "/ipxe/52:54:00:12:34:56/../secret", "/mac/52:54:00:12:34:56/..%5csecret")) {
+      HttpResponse<String> r = get(p);
+      assertThat(r.statusCode()).as(p).isIn(400, 404);
+      assertThat(r.body()).as(p).doesNotContain("secret\n").isNotEqualTo("secret");
+    }
+  }
+}
