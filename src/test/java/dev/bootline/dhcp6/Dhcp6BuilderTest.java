@@ -12,7 +12,6 @@ import dev.bootline.dhcp6.Dhcp6Option.StatusCode;
 import dev.bootline.dhcp6.Dhcp6Option.VendorClass;
 import dev.bootline.testing.Fixtures;
 import dev.bootline.wire.Hex;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Building answers the way the server will, checked against what Kea sent to the same client. */
