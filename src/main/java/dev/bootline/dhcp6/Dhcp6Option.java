@@ -1,5 +1,7 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.MacAddress;
+
 import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;

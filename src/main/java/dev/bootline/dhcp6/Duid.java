@@ -1,5 +1,7 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.MacAddress;
+
 import java.util.Optional;
 import java.util.UUID;
 

@@ -1,5 +1,7 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.MacAddress;
+
 import dev.bootline.dhcp6.Dhcp6Option.ClientLinkLayerAddress;
 import java.net.Inet6Address;
 import java.util.List;

@@ -47,7 +47,9 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
       return Optional.empty();
     }
     for (int i = 0; i < hex.length(); i++) {
-      if (Character.digit(hex.charAt(i), 16) < 0) {
+      char c = hex.charAt(i);
+      boolean ascii = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ascii) { // Character.digit would accept other scripts' digits
         return Optional.empty();
       }
     }
@@ -69,6 +71,21 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
       b[i] = (byte) (bits >>> (8 * (5 - i)));
     }
     return b;
+  }
+
+  /** The I/G bit: a group (multicast/broadcast) address. */
+  public boolean isMulticast() {
+    return (bits & 0x0100_0000_0000L) != 0;
+  }
+
+  /** The U/L bit: a locally administered address. */
+  public boolean isLocallyAdministered() {
+    return (bits & 0x0200_0000_0000L) != 0;
+  }
+
+  /** Twelve lower-case hex digits without separators, e.g. {@code 525400123456}. */
+  public String toHex() {
+    return HexFormat.of().formatHex(bytes());
   }
 
   @Override

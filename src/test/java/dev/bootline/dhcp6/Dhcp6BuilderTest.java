@@ -1,5 +1,7 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.MacAddress;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +28,7 @@ class Dhcp6BuilderTest {
 
     ClientServerMessage advertise =
         ClientServerMessage.answer(solicit, MessageType.ADVERTISE)
-            .add(new ServerId(Duid.Ll.ethernet(MacAddress.parse("82:d4:2b:c3:70:37"))))
+            .add(new ServerId(Duid.Ll.ethernet(MacAddress.parse("82:d4:2b:c3:70:37").orElseThrow())))
             .add(IaNa.of(requested.iaid(), 300, 525,
                 IaAddress.of(Dhcp6EdgeCaseTest.v6("2001:db8:1::102"), 600, 600)))
             .addIf(solicit.vendorClass().map(v -> v.anyStartsWith("HTTPClient")).orElse(false),

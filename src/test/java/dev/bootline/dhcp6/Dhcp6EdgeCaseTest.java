@@ -1,5 +1,7 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.MacAddress;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -76,7 +78,7 @@ class Dhcp6EdgeCaseTest {
             LINK,
             PEER,
             new InterfaceId(Bytes.ascii("eth0")),
-            ClientLinkLayerAddress.ethernet(MacAddress.parse("52:54:00:aa:bb:cc")),
+            ClientLinkLayerAddress.ethernet(MacAddress.parse("52:54:00:aa:bb:cc").orElseThrow()),
             new RelayMessageOption(client));
     RelayMessage second =
         RelayMessage.forward(
@@ -94,7 +96,7 @@ class Dhcp6EdgeCaseTest {
     // MAC: option 79 beats the EUI-64 peer address and the DUID
     assertThat(MacRecovery.recover(decoded, v6("2001:db8:2::1")))
         .contains(new MacRecovery.Recovered(
-            MacAddress.parse("52:54:00:aa:bb:cc"), MacRecovery.Source.RELAY_CLIENT_LINK_LAYER_OPTION));
+            MacAddress.parse("52:54:00:aa:bb:cc").orElseThrow(), MacRecovery.Source.RELAY_CLIENT_LINK_LAYER_OPTION));
 
     // Relay-Repl mirrors every hop and echoes the Interface-Ids
     ClientServerMessage reply = ClientServerMessage.answer(client, MessageType.REPLY).build();
@@ -120,7 +122,7 @@ class Dhcp6EdgeCaseTest {
     Dhcp6Message relayed = nest(solicit(), 1);
     assertThat(MacRecovery.recover(relayed, null))
         .contains(new MacRecovery.Recovered(
-            MacAddress.parse("52:54:00:12:34:56"), MacRecovery.Source.RELAY_PEER_ADDRESS_EUI64));
+            MacAddress.parse("52:54:00:12:34:56").orElseThrow(), MacRecovery.Source.RELAY_PEER_ADDRESS_EUI64));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.MacAddress;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootline.dhcp6.Dhcp6Option.BootFileUrl;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class Dhcp6RealPacketTest {
   private static final String PXE6 = "uefi-pxe6-virtio-net-pci-builtin-tcg";
   private static final String HTTP6 = "uefi-http6kea-virtio-net-pci-builtin-tcg";
-  private static final MacAddress GUEST = MacAddress.parse("52:54:00:12:34:56");
+  private static final MacAddress GUEST = MacAddress.parse("52:54:00:12:34:56").orElseThrow();
 
   private static Dhcp6Message decode(String scenario, String file) throws Exception {
     return Dhcp6Codec.decode(Fixtures.bytes(scenario, file));
@@ -90,7 +92,7 @@ class Dhcp6RealPacketTest {
     assertThat(m.option(BootFileUrl.class).orElseThrow().url()).isEqualTo("http://[2001:db8:1::1]/boot.ipxe");
     assertThat(m.option(Preference.class)).contains(new Preference(0));
     assertThat(m.option(StatusCode.class)).contains(StatusCode.success());
-    assertThat(m.serverId().flatMap(Duid::mac)).contains(MacAddress.parse("1a:98:e8:32:e1:1f"));
+    assertThat(m.serverId().flatMap(Duid::mac)).contains(MacAddress.parse("1a:98:e8:32:e1:1f").orElseThrow());
     IaAddress addr = m.iaNas().getFirst().addresses().getFirst();
     assertThat(addr.address()).isEqualTo(InetAddress.getByName("2001:db8:1::163"));
     assertThat(addr.preferredLifetime()).isEqualTo(600);
@@ -116,7 +118,7 @@ class Dhcp6RealPacketTest {
       assertThat(m.vendorClass()).contains(VendorClass.of(343, "HTTPClient"));
       assertThat(m.option(BootFileUrl.class)).contains(BootFileUrl.of("http://[2001:db8:1::1]/ipxe.efi"));
       assertThat(m.option(ServerId.class).orElseThrow().duid())
-          .isEqualTo(Duid.Ll.ethernet(MacAddress.parse("82:d4:2b:c3:70:37")));
+          .isEqualTo(Duid.Ll.ethernet(MacAddress.parse("82:d4:2b:c3:70:37").orElseThrow()));
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.MacAddress;
+
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +18,7 @@ class MacAddressTest {
       strings = {"52:54:00:ab:cd:ef", "52-54-00-AB-CD-EF", "5254.00ab.cdef", "525400abcdef", "525400ABCDEF",
           " 52:54:00:ab:cd:ef "})
   void parsesEveryAcceptedForm(String text) {
-    MacAddress mac = MacAddress.parse(text);
+    MacAddress mac = MacAddress.parse(text).orElseThrow();
     assertThat(mac.toString()).isEqualTo("52:54:00:ab:cd:ef");
     assertThat(mac.toHex()).isEqualTo("525400abcdef");
     assertThat(mac.bytes()).containsExactly(0x52, 0x54, 0x00, 0xab, 0xcd, 0xef);
@@ -27,25 +30,24 @@ class MacAddressTest {
       strings = {"", "52:54:00:ab:cd", "52:54:00:ab:cd:eg", "52:54-00:ab:cd:ef", "5254:00ab:cdef", "525400abcdef0",
           "52.54.00.ab.cd.ef", "5254.00ab.cde", "+2:54:00:ab:cd:ef", "５2:54:00:ab:cd:ef", "52:54:00:ab:cd:ef:"})
   void rejectsAnythingElse(String text) {
-    assertThat(MacAddress.tryParse(text)).isEmpty();
-    assertThatThrownBy(() -> MacAddress.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(MacAddress.parse(text)).isEmpty();
   }
 
   @Test
   void bitsAndRange() {
-    assertThat(MacAddress.parse("01:00:5e:00:00:01").isMulticast()).isTrue();
-    assertThat(MacAddress.parse("52:54:00:12:34:56").isLocallyAdministered()).isTrue();
-    assertThat(MacAddress.parse("00:1b:21:12:34:56").isLocallyAdministered()).isFalse();
-    assertThat(MacAddress.parse("ff:ff:ff:ff:ff:ff").value()).isEqualTo(0xffff_ffff_ffffL);
+    assertThat(MacAddress.parse("01:00:5e:00:00:01").orElseThrow().isMulticast()).isTrue();
+    assertThat(MacAddress.parse("52:54:00:12:34:56").orElseThrow().isLocallyAdministered()).isTrue();
+    assertThat(MacAddress.parse("00:1b:21:12:34:56").orElseThrow().isLocallyAdministered()).isFalse();
+    assertThat(MacAddress.parse("ff:ff:ff:ff:ff:ff").orElseThrow().bits()).isEqualTo(0xffff_ffff_ffffL);
     assertThatThrownBy(() -> new MacAddress(1L << 48)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> MacAddress.of(new byte[5])).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void eui64Recovery() {
-    assertThat(MacRecovery.fromEui64(v6("fe80::5054:ff:fe12:3456"))).contains(MacAddress.parse("52:54:00:12:34:56"));
+    assertThat(MacRecovery.fromEui64(v6("fe80::5054:ff:fe12:3456"))).contains(MacAddress.parse("52:54:00:12:34:56").orElseThrow());
     assertThat(MacRecovery.fromEui64(v6("2001:db8::21b:21ff:fe12:3456")))
-        .contains(MacAddress.parse("00:1b:21:12:34:56"));
+        .contains(MacAddress.parse("00:1b:21:12:34:56").orElseThrow());
     // stable-privacy / DHCP addresses carry no MAC
     assertThat(MacRecovery.fromEui64(v6("fe80::1c2d:3e4f:5a6b:7c8d"))).isEmpty();
     assertThat(MacRecovery.fromEui64(v6("2001:db8:1::163"))).isEmpty();
@@ -53,7 +55,7 @@ class MacAddressTest {
 
   @Test
   void duidAndOption79Recovery() {
-    MacAddress mac = MacAddress.parse("52:54:00:12:34:56");
+    MacAddress mac = MacAddress.parse("52:54:00:12:34:56").orElseThrow();
     assertThat(MacRecovery.fromDuid(Duid.Llt.ethernet(0x31db9ea6L, mac))).contains(mac);
     assertThat(MacRecovery.fromDuid(Duid.Ll.ethernet(mac))).contains(mac);
     assertThat(MacRecovery.fromDuid(new Duid.Ll(6, Bytes.of(mac.bytes())))).isEmpty(); // IEEE 802 but not type 1
@@ -71,7 +73,7 @@ class MacAddressTest {
         ClientServerMessage.of(MessageType.SOLICIT, 1, new Dhcp6Option.ClientId(new Duid.Uuid(new java.util.UUID(1, 2))));
     assertThat(MacRecovery.recover(uuidClient, v6("fe80::5054:ff:fe12:3456")))
         .contains(new MacRecovery.Recovered(
-            MacAddress.parse("52:54:00:12:34:56"), MacRecovery.Source.SOURCE_ADDRESS_EUI64));
+            MacAddress.parse("52:54:00:12:34:56").orElseThrow(), MacRecovery.Source.SOURCE_ADDRESS_EUI64));
     assertThat(MacRecovery.recover(uuidClient, v6("fe80::1"))).isEmpty();
     assertThat(MacRecovery.recover(uuidClient, null)).isEmpty();
   }
