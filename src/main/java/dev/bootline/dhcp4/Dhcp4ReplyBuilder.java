@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Builds a BOOTREPLY (proxy OFFER, boot-server ACK, ...) to a request. Copied from the request: xid, htype, hlen,
- * chaddr, flags, giaddr, and options 97 (client machine id, echoed as PXE clients expect) and 82 (relay agent info,
+ * chaddr, flags (changeable), giaddr, and options 97 (client machine id, echoed as PXE clients expect) and 82 (relay agent info,
  * echoed verbatim per RFC 3046). Everything else starts zero; yiaddr stays 0.0.0.0 unless set (a proxy offer must
  * not assign an address).
  *
@@ -34,10 +34,12 @@ public final class Dhcp4ReplyBuilder {
   private byte[] sname = new byte[64];
   private byte[] file = new byte[128];
   private int secs;
+  private int flags;
   private int minimumLength = Dhcp4Message.BOOTP_MIN_LENGTH;
 
   Dhcp4ReplyBuilder(Dhcp4Message request, Dhcp4MessageType type) {
     this.request = Objects.requireNonNull(request, "request");
+    this.flags = request.flags();
     options.put(MESSAGE_TYPE, new byte[] {(byte) type.code()});
     request.options().get(CLIENT_MACHINE_IDENTIFIER).ifPresent(v -> options.put(CLIENT_MACHINE_IDENTIFIER, v));
     request.options().get(RELAY_AGENT_INFORMATION).ifPresent(v -> options.put(RELAY_AGENT_INFORMATION, v));
@@ -114,6 +116,18 @@ public final class Dhcp4ReplyBuilder {
     return this;
   }
 
+  /** BOOTP flags; copied from the request by default. */
+  public Dhcp4ReplyBuilder flags(int flags) {
+    this.flags = flags;
+    return this;
+  }
+
+  /** Sets or clears the broadcast flag (bit 15), keeping the other bits. */
+  public Dhcp4ReplyBuilder broadcast(boolean broadcast) {
+    this.flags = broadcast ? flags | Dhcp4Message.BROADCAST_FLAG : flags & ~Dhcp4Message.BROADCAST_FLAG;
+    return this;
+  }
+
   /** Pads the reply with zeros after End up to this size; default 300 (BOOTP minimum). */
   public Dhcp4ReplyBuilder minimumLength(int bytes) {
     this.minimumLength = bytes;
@@ -148,7 +162,7 @@ public final class Dhcp4ReplyBuilder {
         0,
         request.xid(),
         secs,
-        request.flags(),
+        flags,
         ciaddr,
         yiaddr,
         siaddr,
