@@ -154,26 +154,53 @@ final class Dhcp4Codec {
 
   /**
    * The header field's bytes, or, when the items hold options for that area (overload), those items encoded into it
-   * and zero-filled to the field size. Items for an area win over the raw field.
+   * and zero-filled (or zero-trimmed) to the field size. Items for an area win over the raw field.
    */
   private static byte[] fieldOrOverload(byte[] field, List<Dhcp4OptionItem> items, Dhcp4OptionArea area) {
     if (items.stream().noneMatch(i -> i.area() == area)) {
       return field;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(field.length);
-    writeArea(out, items, area);
-    if (out.size() > field.length) {
-      throw new IllegalArgumentException(
-          "options overloaded into " + area + " take " + out.size() + " bytes; the field holds " + field.length);
-    }
-    return Arrays.copyOf(out.toByteArray(), field.length);
-  }
-
-  private static void writeArea(ByteArrayOutputStream out, List<Dhcp4OptionItem> items, Dhcp4OptionArea area) {
+    int required = 0; // bytes up to the last item that is not zero filler (pad run, all-zero trailer)
     for (Dhcp4OptionItem item : items) {
       if (item.area() != area) {
         continue;
       }
+      writeItem(out, item);
+      boolean filler =
+          item instanceof Dhcp4OptionItem.Pad
+              || (item instanceof Dhcp4OptionItem.Trailer t && allZero(t.bytesNoCopy()));
+      if (!filler) {
+        required = out.size();
+      }
+    }
+    // A decoded area is exactly the field size; when an option grew, the zero filler after it may be dropped.
+    if (required > field.length) {
+      throw new IllegalArgumentException(
+          "options overloaded into " + area + " take " + required + " bytes; the field holds " + field.length);
+    }
+    byte[] encoded = out.toByteArray();
+    return Arrays.copyOf(encoded, field.length);
+  }
+
+  private static void writeArea(ByteArrayOutputStream out, List<Dhcp4OptionItem> items, Dhcp4OptionArea area) {
+    for (Dhcp4OptionItem item : items) {
+      if (item.area() == area) {
+        writeItem(out, item);
+      }
+    }
+  }
+
+  private static boolean allZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void writeItem(ByteArrayOutputStream out, Dhcp4OptionItem item) {
       switch (item) {
         case Dhcp4OptionItem.Option o -> {
           out.write(o.code());
@@ -184,7 +211,6 @@ final class Dhcp4Codec {
         case Dhcp4OptionItem.End e -> out.write(Dhcp4OptionCodes.END);
         case Dhcp4OptionItem.Trailer t -> out.writeBytes(t.bytesNoCopy());
       }
-    }
   }
 
   private static int u16(byte[] p, int i) {
