@@ -201,16 +201,16 @@ final class Dhcp4Codec {
   }
 
   private static void writeItem(ByteArrayOutputStream out, Dhcp4OptionItem item) {
-      switch (item) {
-        case Dhcp4OptionItem.Option o -> {
-          out.write(o.code());
-          out.write(o.length());
-          out.write(o.dataNoCopy(), 0, o.length());
-        }
-        case Dhcp4OptionItem.Pad pad -> out.writeBytes(new byte[pad.count()]);
-        case Dhcp4OptionItem.End e -> out.write(Dhcp4OptionCodes.END);
-        case Dhcp4OptionItem.Trailer t -> out.writeBytes(t.bytesNoCopy());
+    switch (item) {
+      case Dhcp4OptionItem.Option o -> {
+        out.write(o.code());
+        out.write(o.length());
+        out.write(o.dataNoCopy(), 0, o.length());
       }
+      case Dhcp4OptionItem.Pad pad -> out.writeBytes(new byte[pad.count()]);
+      case Dhcp4OptionItem.End e -> out.write(Dhcp4OptionCodes.END);
+      case Dhcp4OptionItem.Trailer t -> out.writeBytes(t.bytesNoCopy());
+    }
   }
 
   private static int u16(byte[] p, int i) {

@@ -92,6 +92,21 @@ class Dhcp4EdgeCaseTest {
   }
 
   @Test
+  void overloadedOptionsThatNoLongerFitTheFieldAreRefused() throws Exception {
+    Dhcp4Message m =
+        Dhcp4Message.decode(
+            withAreas(new byte[0], bytes(concat(option(67, "a"), new int[] {255})), bytes(52, 1, 1, 255)));
+    List<Dhcp4OptionItem> items = new java.util.ArrayList<>(m.options().items());
+    items.add(1, new Dhcp4OptionItem.Option(Dhcp4OptionArea.FILE, 224, new byte[130]));
+    Dhcp4Message tooMuch =
+        new Dhcp4Message(m.op(), m.htype(), m.hlen(), m.hops(), m.xid(), m.secs(), m.flags(), m.ciaddr(), m.yiaddr(),
+            m.siaddr(), m.giaddr(), m.chaddr(), m.sname(), m.file(), new Dhcp4Options(items));
+    assertThatThrownBy(tooMuch::encode)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FILE take 136 bytes; the field holds 128");
+  }
+
+  @Test
   void optionLengthPastEndIsOptionOverrun() {
     assertThat(malformed(withOptions(53, 1, 1, 60, 9, 'P', 'X', 'E')).reason()).isEqualTo("option_overrun");
     assertThat(malformed(withOptions(53, 1, 1, 60)).reason()).isEqualTo("option_overrun"); // no length byte
