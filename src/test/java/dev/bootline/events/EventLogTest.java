@@ -137,6 +137,53 @@ class EventLogTest {
   }
 
   @Test
+  void concurrentRecordersGetDistinctContiguousIdsJournaledInIdOrder() throws Exception {
+    try (EventLog log = open()) {
+      List<Thread> threads = new ArrayList<>();
+      List<List<BootEvent>> perThread = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        List<BootEvent> mine = new ArrayList<>();
+        perThread.add(mine);
+        String mac = "52:54:00:00:01:0" + t;
+        threads.add(Thread.ofPlatform().start(() -> {
+          for (int i = 0; i < 2000; i++) {
+            mine.add(log.record(mac, null, EventNames.HTTP_FETCH, Map.of("i", i), "http"));
+          }
+        }));
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      List<Long> returned = perThread.stream().flatMap(List::stream).map(BootEvent::id).sorted().toList();
+      assertThat(returned).isEqualTo(range(1, 8000));
+      log.awaitJournaled(8000, WAIT);
+      List<BootEvent> journal = allEvents(log);
+      assertThat(ids(journal)).isEqualTo(range(1, 8000));
+      for (List<BootEvent> mine : perThread) {
+        // Each thread's events keep their order, and the timeline holds that machine's last 500.
+        assertThat(journal).containsSubsequence(mine);
+        assertThat(log.timeline(mine.getFirst().mac())).isEqualTo(mine.subList(1500, 2000));
+      }
+    }
+  }
+
+  @Test
+  void anAfterIdNewerThanTheJournalMeansFromNow() throws Exception {
+    try (EventLog log = open()) {
+      for (int i = 0; i < 5; i++) {
+        log.record(MAC_A, null, EventNames.HTTP_FETCH, null, "http");
+      }
+      log.awaitJournaled(5, WAIT);
+      // A browser still holding Last-Event-ID from a journal that has since been wiped.
+      try (EventCursor cursor = log.subscribe(1_000_000)) {
+        assertThat(cursor.lastDeliveredId()).isEqualTo(5);
+        log.record(MAC_A, null, EventNames.OS_INIT, null, "http");
+        assertThat(ids(readUntil(cursor, 6))).containsExactly(6L);
+      }
+    }
+  }
+
+  @Test
   void snapshotThenSubscribeHasNoGapAndNoDuplicate() throws Exception {
     try (EventLog log = open()) {
       Thread recorder =
