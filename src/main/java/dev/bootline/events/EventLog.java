@@ -450,57 +450,59 @@ public final class EventLog implements AutoCloseable {
     for (Map.Entry<Long, Path> entry : found.entrySet()) {
       boolean last = entry.getKey().equals(found.lastKey());
       Path path = entry.getValue();
+      Path aside = null;
       try (SegmentReader reader = new SegmentReader(path)) {
         if (!reader.readHeader()) {
           long size = reader.size();
           if (last && size < JournalCodec.SEGMENT_MAGIC.length) {
-            // Crash while creating the segment: rewrite its header below.
+            // Crash while creating the segment: its header is rewritten below.
             activeFirstId = entry.getKey();
             activePath = path;
             activeGoodSize = 0;
             bytesTruncatedOnOpen += size;
           } else {
-            Path aside = path.resolveSibling(path.getFileName() + ".corrupt");
-            LOG.error("event journal segment {}: {}; moved aside to {}", path, reader.tornReason(), aside);
+            aside = path.resolveSibling(path.getFileName() + ".corrupt");
+            LOG.error("event journal segment {}: {}; moving it aside to {}", path, reader.tornReason(), aside);
             tornRecordsOnOpen++;
-            reader.close();
-            Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
           }
-          continue;
-        }
-        BootEvent e;
-        long good = reader.position();
-        String reason = null;
-        while ((e = reader.next()) != null) {
-          if (e.id() <= lastId) {
-            reason = "id " + e.id() + " after " + lastId;
-            break;
+        } else {
+          BootEvent e;
+          long good = reader.position();
+          String reason = null;
+          while ((e = reader.next()) != null) {
+            if (e.id() <= lastId) {
+              reason = "id " + e.id() + " after " + lastId;
+              break;
+            }
+            good = reader.position();
+            lastId = e.id();
+            publishLocked(e);
           }
-          good = reader.position();
-          lastId = e.id();
-          publishLocked(e);
+          if (reason == null) {
+            reason = reader.tornReason();
+          }
+          long size = reader.size();
+          if (good < size) {
+            tornRecordsOnOpen++;
+            LOG.warn(
+                "event journal segment {}: bad record at byte {} ({}); {} byte(s) from there {}",
+                path,
+                good,
+                reason,
+                size - good,
+                last ? "cut off" : "ignored");
+          }
+          segments.put(entry.getKey(), path);
+          if (last) {
+            activeFirstId = entry.getKey();
+            activePath = path;
+            activeGoodSize = good;
+            bytesTruncatedOnOpen += size - good;
+          }
         }
-        if (reason == null) {
-          reason = reader.tornReason();
-        }
-        long size = reader.size();
-        if (good < size) {
-          tornRecordsOnOpen++;
-          LOG.warn(
-              "event journal segment {}: bad record at byte {} ({}); {} byte(s) from there {}",
-              path,
-              good,
-              reason,
-              size - good,
-              last ? "cut off" : "ignored");
-        }
-        segments.put(entry.getKey(), path);
-        if (last) {
-          activeFirstId = entry.getKey();
-          activePath = path;
-          activeGoodSize = good;
-          bytesTruncatedOnOpen += size - good;
-        }
+      }
+      if (aside != null) {
+        Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
       }
     }
     // An empty last segment still tells where ids continue (its name is its first id).
@@ -577,7 +579,12 @@ public final class EventLog implements AutoCloseable {
         stop = true;
       }
       if (!batch.isEmpty()) {
-        writeAndPublish(batch);
+        try {
+          writeAndPublish(batch);
+        } catch (RuntimeException e) { // a bug must not kill the only writer: every later record() would drop
+          writeErrors.incrementAndGet();
+          LOG.error("event journal writer failed on a batch of {} event(s); they are lost", batch.size(), e);
+        }
         batch.clear();
       }
       if (unsynced
@@ -626,7 +633,15 @@ public final class EventLog implements AutoCloseable {
     List<BootEvent> pending = new ArrayList<>(batch.size());
     writeBuffer.reset();
     for (BootEvent e : batch) {
-      byte[] payload = JournalCodec.payload(e);
+      byte[] payload;
+      try {
+        payload = JournalCodec.payload(e);
+      } catch (RuntimeException ex) { // normalised detail should always serialise; keep the event regardless
+        LOG.error("event {} {}: cannot serialise its detail: {}", e.id(), e.name(), ex.toString());
+        e = new BootEvent(e.id(), e.timestamp(), e.mac(), e.ip(), e.name(),
+            JsonValues.normaliseMap(Map.of("unserialisable_detail", String.valueOf(ex.getMessage()))), e.server());
+        payload = JournalCodec.payload(e);
+      }
       if (payload.length > JournalCodec.MAX_PAYLOAD) {
         LOG.warn("event {} {} detail too large ({} bytes); journaling its size instead", e.id(), e.name(),
             payload.length);

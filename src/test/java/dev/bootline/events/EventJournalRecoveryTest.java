@@ -167,4 +167,19 @@ class EventJournalRecoveryTest {
       assertThat(ids(allEvents(log))).isEqualTo(range(1, 5));
     }
   }
+
+  @Test
+  void anOlderSegmentThatIsNotAJournalIsMovedAsideAndTheRestStillOpens() throws Exception {
+    recordEvents(3);
+    Path events = stateDir.resolve("events");
+    Path stray = events.resolve(EventLog.segmentName(0));
+    Files.writeString(stray, "this is not a journal segment\n");
+    try (EventLog log = open()) {
+      assertThat(ids(allEvents(log))).isEqualTo(range(1, 3));
+      assertThat(log.stats().tornRecordsOnOpen()).isEqualTo(1);
+      assertThat(log.record(MAC, null, EventNames.OS_INIT, null, "x").id()).isEqualTo(4);
+    }
+    assertThat(stray).doesNotExist();
+    assertThat(events.resolve(stray.getFileName() + ".corrupt")).exists();
+  }
 }

@@ -295,12 +295,25 @@ class EventLogTest {
   }
 
   @Test
+  void anOversizedDetailIsJournaledAsItsSize() throws Exception {
+    try (EventLog log = open()) {
+      BootEvent big = log.record(MAC_A, null, EventNames.HTTP_FETCH, Map.of("blob", "x".repeat(100_000)), "http");
+      log.awaitJournaled(big.id(), WAIT);
+      BootEvent journaled = allEvents(log).getFirst();
+      assertThat(journaled.name()).isEqualTo(EventNames.HTTP_FETCH);
+      assertThat(journaled.detail()).containsOnlyKeys("detail_too_large_bytes");
+      assertThat(log.timeline(MAC_A)).containsExactly(journaled); // memory shows what the journal has
+    }
+  }
+
+  @Test
   void aSecondOpenOfTheSameDirectoryIsRefused() throws Exception {
     try (EventLog log = open()) {
       assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("already open");
+      assertThat(log.record(MAC_A, null, EventNames.INIT, null, "x").journaled()).isTrue(); // the first still works
     }
     try (EventLog again = open()) {
-      assertThat(again.lastId()).isZero();
+      assertThat(again.lastId()).isEqualTo(1);
     }
   }
 
