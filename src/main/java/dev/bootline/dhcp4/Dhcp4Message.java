@@ -1,0 +1,213 @@
+package dev.bootline.dhcp4;
+
+import dev.bootline.wire.MalformedPacketException;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A DHCPv4/BOOTP message (RFC 2131 §2): every fixed header field as on the wire and the options as an ordered item
+ * sequence. {@code chaddr} keeps all 16 bytes, {@code sname} all 64 and {@code file} all 128, so a decoded message
+ * re-encodes byte-identically. The magic cookie is not a field: {@link #decode} requires {@link #MAGIC_COOKIE} and
+ * {@link #encode} always writes it.
+ *
+ * <p>Hardware type: a message with {@code htype != 1} (not Ethernet) decodes; {@link #isEthernet()} tells, and
+ * {@link #ethernetMac()} is empty for it. A server that only serves Ethernet clients calls
+ * {@link #requireEthernetMac()}, which throws {@code not_ethernet}. {@code hlen > 16} is {@code bad_hlen} at decode,
+ * as is {@code htype 1} with {@code hlen != 6}.
+ *
+ * @param op 1 BOOTREQUEST, 2 BOOTREPLY (other values decode; the caller decides)
+ * @param xid transaction id (32 bits)
+ * @param secs seconds since the client began (u16)
+ * @param flags bit 15 = broadcast (u16)
+ */
+public record Dhcp4Message(
+    int op,
+    int htype,
+    int hlen,
+    int hops,
+    int xid,
+    int secs,
+    int flags,
+    Inet4Address ciaddr,
+    Inet4Address yiaddr,
+    Inet4Address siaddr,
+    Inet4Address giaddr,
+    byte[] chaddr,
+    byte[] sname,
+    byte[] file,
+    Dhcp4Options options) {
+
+  public static final int BOOTREQUEST = 1;
+  public static final int BOOTREPLY = 2;
+  public static final int HTYPE_ETHERNET = 1;
+  public static final int MAGIC_COOKIE = 0x63825363;
+  public static final int BROADCAST_FLAG = 0x8000;
+  /** Fixed header plus cookie: where the options field starts. */
+  public static final int OPTIONS_OFFSET = 240;
+  /** Many PXE ROMs drop replies shorter than the 300-byte BOOTP minimum (RFC 951 vend area of 64 bytes). */
+  public static final int BOOTP_MIN_LENGTH = 300;
+
+  public Dhcp4Message {
+    checkRange("op", op, 0xff);
+    checkRange("htype", htype, 0xff);
+    checkRange("hlen", hlen, 0xff);
+    checkRange("hops", hops, 0xff);
+    checkRange("secs", secs, 0xffff);
+    checkRange("flags", flags, 0xffff);
+    Objects.requireNonNull(ciaddr, "ciaddr");
+    Objects.requireNonNull(yiaddr, "yiaddr");
+    Objects.requireNonNull(siaddr, "siaddr");
+    Objects.requireNonNull(giaddr, "giaddr");
+    chaddr = fixed("chaddr", chaddr, 16);
+    sname = fixed("sname", sname, 64);
+    file = fixed("file", file, 128);
+    Objects.requireNonNull(options, "options");
+  }
+
+  /** Decodes a UDP payload; throws only {@link MalformedPacketException}, for any input. */
+  public static Dhcp4Message decode(byte[] packet) throws MalformedPacketException {
+    return Dhcp4Codec.decode(packet);
+  }
+
+  /** The UDP payload: header, cookie, option items in order per area. */
+  public byte[] encode() {
+    return Dhcp4Codec.encode(this);
+  }
+
+  /** Starts a BOOTREPLY to {@code request} (OFFER, ACK, ...) for a proxy or boot server. */
+  public static Dhcp4ReplyBuilder replyTo(Dhcp4Message request, Dhcp4MessageType type) {
+    return new Dhcp4ReplyBuilder(request, type);
+  }
+
+  @Override
+  public byte[] chaddr() {
+    return chaddr.clone();
+  }
+
+  @Override
+  public byte[] sname() {
+    return sname.clone();
+  }
+
+  @Override
+  public byte[] file() {
+    return file.clone();
+  }
+
+  public boolean isRequest() {
+    return op == BOOTREQUEST;
+  }
+
+  public boolean isReply() {
+    return op == BOOTREPLY;
+  }
+
+  public boolean isBroadcast() {
+    return (flags & BROADCAST_FLAG) != 0;
+  }
+
+  public boolean isEthernet() {
+    return htype == HTYPE_ETHERNET && hlen == 6;
+  }
+
+  /** The first {@code hlen} bytes of chaddr. */
+  public byte[] hardwareAddress() {
+    return Arrays.copyOf(chaddr, Math.min(hlen, 16));
+  }
+
+  /** The client MAC as {@code 52:54:00:12:34:56}, when the hardware type is Ethernet. */
+  public Optional<String> ethernetMac() {
+    return isEthernet() ? Optional.of(HexFormat.ofDelimiter(":").formatHex(chaddr, 0, 6)) : Optional.empty();
+  }
+
+  /** The client MAC, or {@code not_ethernet} for other hardware types (InfiniBand, ...). */
+  public String requireEthernetMac() throws MalformedPacketException {
+    return ethernetMac()
+        .orElseThrow(
+            () ->
+                new MalformedPacketException(
+                    "not_ethernet", "hardware type " + htype + " length " + hlen + " is not Ethernet"));
+  }
+
+  public Optional<Dhcp4MessageType> messageType() {
+    return options.messageType();
+  }
+
+  /** The {@code file} header field as text, unless option 52 says it carries options. */
+  public Optional<String> fileField() {
+    boolean overloaded = (options.overload().orElse(0) & 1) != 0;
+    return overloaded ? Optional.empty() : nonEmpty(Dhcp4Options.nulTerminated(file));
+  }
+
+  /** The {@code sname} header field as text, unless option 52 says it carries options. */
+  public Optional<String> snameField() {
+    boolean overloaded = (options.overload().orElse(0) & 2) != 0;
+    return overloaded ? Optional.empty() : nonEmpty(Dhcp4Options.nulTerminated(sname));
+  }
+
+  /** Text for a fixed-size header field: UTF-8, NUL-padded; refuses text that does not fit. */
+  public static byte[] headerText(String field, String text, int size) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    if (b.length > size) {
+      throw new IllegalArgumentException(
+          field + " '" + text + "' is " + b.length + " bytes; the header field holds " + size);
+    }
+    return Arrays.copyOf(b, size);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Dhcp4Message m
+        && op == m.op
+        && htype == m.htype
+        && hlen == m.hlen
+        && hops == m.hops
+        && xid == m.xid
+        && secs == m.secs
+        && flags == m.flags
+        && ciaddr.equals(m.ciaddr)
+        && yiaddr.equals(m.yiaddr)
+        && siaddr.equals(m.siaddr)
+        && giaddr.equals(m.giaddr)
+        && Arrays.equals(chaddr, m.chaddr)
+        && Arrays.equals(sname, m.sname)
+        && Arrays.equals(file, m.file)
+        && options.equals(m.options);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(op, xid, Arrays.hashCode(chaddr), options);
+  }
+
+  @Override
+  public String toString() {
+    return "Dhcp4Message[op=" + op + ", xid=" + String.format("0x%08x", xid) + ", htype=" + htype + ", chaddr="
+        + HexFormat.of().formatHex(chaddr, 0, Math.min(hlen, 16)) + ", ciaddr=" + ciaddr.getHostAddress()
+        + ", yiaddr=" + yiaddr.getHostAddress() + ", siaddr=" + siaddr.getHostAddress() + ", giaddr="
+        + giaddr.getHostAddress() + ", flags=" + String.format("0x%04x", flags) + ", options="
+        + options.instances() + "]";
+  }
+
+  private static Optional<String> nonEmpty(String s) {
+    return s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+
+  private static byte[] fixed(String name, byte[] value, int size) {
+    Objects.requireNonNull(value, name);
+    if (value.length != size) {
+      throw new IllegalArgumentException(name + " must be " + size + " bytes, got " + value.length);
+    }
+    return value.clone();
+  }
+
+  private static void checkRange(String what, int value, int max) {
+    if (value < 0 || value > max) {
+      throw new IllegalArgumentException(what + " must be 0.." + max + ", got " + value);
+    }
+  }
+}

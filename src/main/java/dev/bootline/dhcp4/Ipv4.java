@@ -1,0 +1,24 @@
+package dev.bootline.dhcp4;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** IPv4 address helpers without name lookups. */
+final class Ipv4 {
+  static final Inet4Address ANY = of(new byte[4]);
+
+  private Ipv4() {}
+
+  static Inet4Address of(byte[] four) {
+    try {
+      return (Inet4Address) InetAddress.getByAddress(four);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("IPv4 address needs 4 bytes, got " + four.length, e);
+    }
+  }
+
+  static Inet4Address of(byte[] b, int offset) {
+    return of(java.util.Arrays.copyOfRange(b, offset, offset + 4));
+  }
+}
