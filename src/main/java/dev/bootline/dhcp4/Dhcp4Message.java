@@ -1,5 +1,7 @@
 package dev.bootline.dhcp4;
 
+import dev.bootline.wire.MacAddress;
+
 import dev.bootline.wire.MalformedPacketException;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
@@ -120,12 +122,12 @@ public record Dhcp4Message(
   }
 
   /** The client MAC as {@code 52:54:00:12:34:56}, when the hardware type is Ethernet. */
-  public Optional<String> ethernetMac() {
-    return isEthernet() ? Optional.of(HexFormat.ofDelimiter(":").formatHex(chaddr, 0, 6)) : Optional.empty();
+  public Optional<MacAddress> ethernetMac() {
+    return isEthernet() ? Optional.of(MacAddress.of(chaddr, 0)) : Optional.empty();
   }
 
   /** The client MAC, or {@code not_ethernet} for other hardware types (InfiniBand, ...). */
-  public String requireEthernetMac() throws MalformedPacketException {
+  public MacAddress requireEthernetMac() throws MalformedPacketException {
     return ethernetMac()
         .orElseThrow(
             () ->
