@@ -20,8 +20,14 @@ public final class Capture {
     return pcap;
   }
 
-  /** Stops tcpdump (SIGTERM makes it flush the file). Idempotent. */
+  /**
+   * Stops tcpdump (SIGTERM makes it write what it has). Idempotent. Waits a moment first so packets the kernel has
+   * not yet handed to tcpdump are not lost (immediate mode makes that moment short).
+   */
   public Capture stop() {
+    if (tcpdump.isAlive()) {
+      Lab.sleep(300);
+    }
     tcpdump.close();
     return this;
   }

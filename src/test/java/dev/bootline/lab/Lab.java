@@ -237,11 +237,12 @@ public final class Lab implements AutoCloseable {
     return String.join(File.pathSeparator, entries);
   }
 
-  /** Starts {@code tcpdump -U -n -s 0 -i ifName -w <dir>/<name>.pcap} in {@code ns} and waits until it listens. */
+  /** Starts {@code tcpdump --immediate-mode -U -n -s 0 -i ifName -w <dir>/<name>.pcap} in {@code ns} and waits until it listens. */
   public Capture capture(Netns ns, String ifName, String name) {
     Path pcap = dir.resolve(name + ".pcap");
     LabProcess p = start(ns, "tcpdump-" + name,
-        List.of("tcpdump", "-U", "-n", "-s", "0", "-Z", "root", "-i", ifName, "-w", pcap.toString()));
+        List.of("tcpdump", "--immediate-mode", "-U", "-n", "-s", "0", "-Z", "root", "-i", ifName, "-w",
+            pcap.toString()));
     p.waitFor("listening on", Duration.ofSeconds(15));
     return new Capture(this, p, pcap);
   }
