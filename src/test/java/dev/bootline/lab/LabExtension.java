@@ -7,12 +7,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /** See {@link LabTest}. */
-public final class LabExtension implements BeforeAllCallback, ParameterResolver, AfterEachCallback {
+public final class LabExtension
+    implements BeforeAllCallback, BeforeEachCallback, ParameterResolver, AfterEachCallback {
   private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(LabExtension.class);
 
   /** True when a missing prerequisite must fail the build instead of skipping (CI). */
@@ -20,6 +22,7 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver,
     return Boolean.parseBoolean(System.getProperty("bootline.lab.required", "false"));
   }
 
+  /** Probes the machine once per class; the verdict is applied to each test in {@link #beforeEach}. */
   @Override
   public void beforeAll(ExtensionContext context) {
     Set<Requirement> needed = new LinkedHashSet<>(List.of(Requirement.ROOT, Requirement.IP, Requirement.NETNS));
@@ -27,8 +30,18 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver,
     if (annotation != null) {
       needed.addAll(List.of(annotation.value()));
     }
-    List<String> reasons = Requirement.missing(new ArrayList<>(needed));
-    if (reasons.isEmpty()) {
+    context.getStore(STORE).put(Requirement.class, List.copyOf(Requirement.missing(new ArrayList<>(needed))));
+  }
+
+  /**
+   * Per test rather than per class: Surefire/Failsafe reports a class-level skip as "Tests run: 0" without the
+   * reason, while a skipped test shows its reason in the report.
+   */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    @SuppressWarnings("unchecked")
+    List<String> reasons = (List<String>) context.getStore(STORE).get(Requirement.class, List.class);
+    if (reasons == null || reasons.isEmpty()) {
       return;
     }
     String message = "lab prerequisites missing: " + String.join("; ", reasons);

@@ -33,15 +33,15 @@ class LabHarnessTest {
     String oldJar = System.getProperty("bootline.jar");
     System.setProperty("bootline.lab.required", Boolean.toString(required));
     System.setProperty("bootline.jar", "/nonexistent/bootline.jar");
-    List<TestExecutionResult> classResults = new ArrayList<>();
+    List<TestExecutionResult> testResults = new ArrayList<>();
     try {
       LauncherFactory.create().execute(
           LauncherDiscoveryRequestBuilder.request().selectors(selectClass(SampleLab.class)).build(),
           new TestExecutionListener() {
             @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-              if (id.getUniqueId().endsWith("[class:" + SampleLab.class.getName() + "]")) {
-                classResults.add(result);
+              if (id.getUniqueId().endsWith("[method:needsTheJar()]")) {
+                testResults.add(result);
               }
             }
           });
@@ -49,8 +49,8 @@ class LabHarnessTest {
       restore("bootline.lab.required", oldRequired);
       restore("bootline.jar", oldJar);
     }
-    assertThat(classResults).hasSize(1);
-    return classResults.getFirst();
+    assertThat(testResults).hasSize(1);
+    return testResults.getFirst();
   }
 
   private static void restore(String key, String value) {
