@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * journal instead, on its own thread, until it is back in the window. So a slow subscriber costs no memory and never
  * slows recording; it is only closed (with {@link EventsExpiredException}) if retention deleted what it still needs.
  */
-public final class EventLog implements AutoCloseable {
+public final class EventLog implements AutoCloseable, EventSink {
   private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
   private static final Pattern SEGMENT_NAME = Pattern.compile("events-(\\d{20})\\.journal");
   private static final int MAX_BATCH = 4096;
@@ -244,6 +244,7 @@ public final class EventLog implements AutoCloseable {
    * @return the event with its id, or with id {@link BootEvent#NOT_JOURNALED} if it could not be handed off
    * @throws IllegalArgumentException if {@code mac} is not a hardware address
    */
+  @Override
   public BootEvent record(String mac, String ip, String name, Map<String, ?> detail, String server) {
     Objects.requireNonNull(name, "name");
     String normalisedMac = BootEvent.normaliseMac(mac);
