@@ -24,6 +24,13 @@ public final class TftpLabServerMain {
     TftpEvents events =
         new TftpEvents() {
           @Override
+          public void transferStarted(TransferStarted e) {
+            System.out.println(
+                "EVENT started " + e.requestedName() + " client=" + e.client() + " blksize=" + e.blockSize()
+                    + " windowsize=" + e.windowSize() + " size=" + e.size());
+          }
+
+          @Override
           public void transferFailed(TransferFailed e) {
             System.out.println("EVENT failed " + e);
           }

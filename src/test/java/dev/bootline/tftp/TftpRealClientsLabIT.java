@@ -34,6 +34,7 @@ class TftpRealClientsLabIT {
   static Path root;
   static Process server;
   static Path serverLog;
+  static final java.util.concurrent.ConcurrentLinkedQueue<String> serverLines = new java.util.concurrent.ConcurrentLinkedQueue<>();
   static byte[] big;
   static byte[] mid;
   static byte[] tiny;
@@ -92,6 +93,7 @@ class TftpRealClientsLabIT {
                   try (var w = Files.newBufferedWriter(serverLog)) {
                     String l;
                     while ((l = out.readLine()) != null) {
+                      serverLines.add(l);
                       w.write(l);
                       w.newLine();
                       w.flush();
@@ -150,6 +152,20 @@ class TftpRealClientsLabIT {
         assertThat(Files.readAllBytes(out)).as(host + " " + name).isEqualTo(content(name));
       }
     }
+    // the server really ran windows of 16, and capped IPv6 blocks at 1500 - 40 - 8 - 4
+    awaitServerLine("EVENT started big.bin client=/127.0.0.1:", "blksize=1468 windowsize=16 size=3145728");
+    awaitServerLine("EVENT started big.bin client=/[0:0:0:0:0:0:0:1]:", "blksize=1448 windowsize=16 size=3145728");
+  }
+
+  /** Waits for the server to journal a line; the bound is a safety net for a broken server, not a timing assertion. */
+  static void awaitServerLine(String prefix, String contains) throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      if (serverLines.stream().anyMatch(l -> l.startsWith(prefix) && l.contains(contains))) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    fail("server never journaled '" + prefix + "…" + contains + "'; got " + serverLines);
   }
 
   @Test
