@@ -285,8 +285,14 @@ public final class TftpServer implements AutoCloseable {
       }
       ByteBuffer buf = ByteBuffer.allocate(65536);
       while (true) {
-        for (TftpPacket p : step.send()) {
-          ep.send(ByteBuffer.wrap(TftpCodec.encode(p)), client);
+        try {
+          for (TftpPacket p : step.send()) {
+            ep.send(ByteBuffer.wrap(TftpCodec.encode(p)), client);
+          }
+        } catch (IOException e) { // e.g. the socket was closed by close(), or the route vanished
+          log.debug("TFTP send to {} failed", client, e);
+          step = new ReadTransfer.Step(List.of(), 0, ReadTransfer.Status.FAILED, running ? "send_error" : "server_stopped");
+          break;
         }
         if (step.finished()) {
           break;
