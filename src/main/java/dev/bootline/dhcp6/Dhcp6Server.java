@@ -1,0 +1,196 @@
+package dev.bootline.dhcp6;
+
+import dev.bootline.boot.BootPlan;
+import dev.bootline.events.EventSink;
+import dev.bootline.net.NetInterface;
+import dev.bootline.net.NetInterfaces;
+import dev.bootline.net.ReceivedDatagram;
+import dev.bootline.net.UdpSocket;
+import dev.bootline.net.UdpSocketConfig;
+import dev.bootline.wire.MalformedPacketException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DHCPv6 on UDP 547: joined to ff02::1:2 on each served interface, one platform receive thread (a blocking FFM
+ * receive pins a virtual thread's carrier), decode → {@link Dhcp6Responder} → send out of the arrival interface →
+ * event. Bad input is dropped and counted; nothing a client sends can stop the loop.
+ */
+public final class Dhcp6Server implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dhcp6Server.class);
+  static final InetAddress ALL_DHCP_RELAY_AGENTS_AND_SERVERS = address("ff02::1:2");
+
+  private final Dhcp6Responder responder;
+  private final Map<Integer, String> interfaces; // ifindex -> name, only these are served
+  private final EventSink events;
+  private final MeterRegistry metrics;
+  private final UdpSocket socket;
+  private final Thread thread;
+  private final int port;
+
+  /**
+   * @param interfaceNames interfaces to serve (must exist and have an IPv6 link-local address)
+   * @param port 547 in production; tests may use another
+   */
+  public Dhcp6Server(Dhcp6Responder responder, List<String> interfaceNames, int port, EventSink events, MeterRegistry metrics)
+      throws IOException {
+    this.responder = responder;
+    this.events = events;
+    this.metrics = metrics;
+    this.port = port;
+    this.interfaces = new LinkedHashMap<>();
+    for (String name : interfaceNames) {
+      NetInterface ni = NetInterfaces.require(name, NetInterfaces.Need.IPV6_LINK_LOCAL);
+      interfaces.put(ni.index(), ni.name());
+    }
+    this.socket = UdpSocket.open(UdpSocketConfig.ipv6(port).withReceiveBufferBytes(4 << 20));
+    for (int idx : interfaces.keySet()) {
+      socket.joinGroup(ALL_DHCP_RELAY_AGENTS_AND_SERVERS, idx);
+    }
+    this.thread = Thread.ofPlatform().name("dhcp6-rx").daemon().unstarted(this::loop);
+  }
+
+  public void start() {
+    thread.start();
+    log.info("DHCPv6 listening on [::]:{} for {}", port, String.join(", ", interfaces.values()));
+  }
+
+  private void loop() {
+    ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+    while (socket.isOpen()) {
+      ReceivedDatagram d;
+      buf.clear();
+      try {
+        d = socket.receive(buf);
+      } catch (ClosedChannelException e) { // also AsynchronousCloseException: close() woke us
+        return;
+      } catch (IOException e) {
+        if (!socket.isOpen()) {
+          return;
+        }
+        log.warn("DHCPv6 receive failed: {}", e.getMessage());
+        continue;
+      }
+      try {
+        handle(buf, d);
+      } catch (RuntimeException e) {
+        // A bug must cost one packet, never the listener.
+        count("error", e.getClass().getSimpleName());
+        log.error("DHCPv6: unexpected failure handling a datagram from {}", d.source(), e);
+      }
+    }
+  }
+
+  private void handle(ByteBuffer buf, ReceivedDatagram d) {
+    String ifName = interfaces.get(d.ifIndex());
+    if (ifName == null) {
+      count("ignored", "other_interface");
+      return;
+    }
+    if (d.truncated()) {
+      count("malformed", "truncated_datagram");
+      return;
+    }
+    byte[] bytes = new byte[d.length()];
+    buf.flip();
+    buf.get(bytes);
+    Dhcp6Message msg;
+    try {
+      msg = Dhcp6Codec.decode(bytes);
+    } catch (MalformedPacketException e) {
+      count("malformed", e.reason());
+      log.debug("DHCPv6: dropped malformed datagram from {} on {}: {} ({})", d.source(), ifName, e.reason(), e.getMessage());
+      return;
+    }
+    Inet6Address src = (Inet6Address) d.source().getAddress();
+    Optional<Inet6Address> own = NetInterfaces.byIndex(d.ifIndex())
+        .flatMap(ni -> ni.ipv6Global().stream().map(NetInterface.Ipv6Address::address).findFirst());
+    Dhcp6Responder.Outcome outcome = responder.respond(msg, new Dhcp6Responder.Arrival(ifName, d.ifIndex(), src, own));
+    switch (outcome) {
+      case Dhcp6Responder.Silent s -> {
+        count("silent", s.reason());
+        log.debug("DHCPv6: no answer to {} on {}: {} ({})", d.source(), ifName, s.reason(), s.detail());
+      }
+      case Dhcp6Responder.Answer a -> answer(a, d, ifName);
+    }
+  }
+
+  private void answer(Dhcp6Responder.Answer a, ReceivedDatagram d, String ifName) {
+    try {
+      socket.send(ByteBuffer.wrap(Dhcp6Codec.encode(a.reply())), a.to(), d.ifIndex(), null);
+    } catch (IOException e) {
+      count("send_failed", "io");
+      log.warn("DHCPv6: could not answer {} on {}: {}", a.to(), ifName, e.getMessage());
+      return;
+    }
+    count("answered", a.messageType().toLowerCase());
+    String mac = a.mac().map(Object::toString).orElse(null);
+    String ip = a.address().map(Inet6Address::getHostAddress).orElse(null);
+    if (a.mac().isEmpty()) {
+      log.info("DHCPv6 {} on {} from {}: no MAC recoverable, told NoAddrsAvail", a.messageType(), ifName, d.source());
+      count("no_mac", a.messageType().toLowerCase());
+      return;
+    }
+    String server = "dhcp6@" + ifName;
+    if (a.messageType().equals("DECLINE")) {
+      log.warn("DHCPv6: {} declined {}: another host on {} uses this machine's derived address", mac, ip, ifName);
+      events.record(mac, ip, "address_declined", Map.of("interface", ifName), server);
+      return;
+    }
+    BootPlan plan = a.plan().orElse(null);
+    Dhcp6Message inner = a.reply() instanceof RelayMessage r ? r.innermost() : a.reply();
+    log.info("DHCPv6 {} {} on {} ({}): {} -> {}{}", a.messageType(), mac, ifName, a.macSource(), ip,
+        plan == null ? "no boot plan" : plan.reason(), urlOf(a).map(u -> " [" + u + "]").orElse(""));
+    // One event per exchange: when the client is bound (Reply), not for every Advertise.
+    if (plan != null && inner.is(MessageType.REPLY)) {
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("message", a.messageType());
+      detail.put("interface", ifName);
+      detail.put("mac_source", a.macSource());
+      a.facts().ifPresent(f -> {
+        f.primaryArch().ifPresent(arch -> detail.put("arch", arch.code()));
+        f.vendorClass().ifPresent(v -> detail.put("vendor_class", v));
+      });
+      urlOf(a).ifPresent(u -> detail.put("url", u));
+      detail.put("reason", plan.reason());
+      events.record(mac, ip, plan.event(), detail, server);
+    }
+  }
+
+  private static Optional<String> urlOf(Dhcp6Responder.Answer a) {
+    Dhcp6Message inner = a.reply() instanceof RelayMessage r ? r.innermost() : a.reply();
+    return inner.option(Dhcp6Option.BootFileUrl.class).map(Dhcp6Option.BootFileUrl::url);
+  }
+
+  private void count(String result, String reason) {
+    metrics.counter("bootline.dhcp6.packets", "result", result, "reason", reason).increment();
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static InetAddress address(String s) {
+    try {
+      return InetAddress.getByName(s);
+    } catch (IOException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}
