@@ -15,6 +15,7 @@ import dev.bootline.net.NetInterfaces;
 import dev.bootline.tftp.TftpEvents;
 import dev.bootline.tftp.TftpPathResolver;
 import dev.bootline.tftp.TftpServer;
+import dev.bootline.wire.Ipv6Text;
 import dev.bootline.wire.MacAddress;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -79,7 +80,11 @@ final class Daemon implements AutoCloseable {
     List<NetInterface> ifaces = new java.util.ArrayList<>();
     for (String name : cfg.interfaces()) {
       try {
-        ifaces.add(NetInterfaces.require(name));
+        NetInterface ni = NetInterfaces.require(name);
+        if (!ni.up()) {
+          log.warn("interface {} has no carrier yet; serving it as soon as it comes up", name);
+        }
+        ifaces.add(ni);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new StartupException(e.getMessage());
       }
@@ -133,7 +138,7 @@ final class Daemon implements AutoCloseable {
       @Override
       public void transferCompleted(TransferCompleted e) {
         String mac = e.mac().map(MacAddress::toString).orElse(null);
-        String ip = e.client().getAddress().getHostAddress();
+        String ip = e.client().getAddress() instanceof java.net.Inet6Address v6 ? Ipv6Text.format(v6) : e.client().getAddress().getHostAddress();
         boolean ipxe = e.mac().isPresent() && isIpxe(policy, e.requestedName());
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("file", e.requestedName());

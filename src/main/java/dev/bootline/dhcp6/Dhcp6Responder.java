@@ -18,6 +18,7 @@ import dev.bootline.dhcp6.Dhcp6Option.RapidCommit;
 import dev.bootline.dhcp6.Dhcp6Option.ServerId;
 import dev.bootline.dhcp6.Dhcp6Option.StatusCode;
 import dev.bootline.dhcp6.Dhcp6Option.VendorClass;
+import dev.bootline.wire.Ipv6Text;
 import dev.bootline.wire.MacAddress;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -174,7 +175,7 @@ public final class Dhcp6Responder {
         }
         boolean onLink = all.stream().allMatch(a -> a.address().equals(addr.orElseThrow()));
         reply.add(onLink ? StatusCode.of(StatusCode.SUCCESS, "all addresses on link")
-            : StatusCode.of(StatusCode.NOT_ON_LINK, "only " + addr.get().getHostAddress() + " is valid for this client"));
+            : StatusCode.of(StatusCode.NOT_ON_LINK, "only " + Ipv6Text.format(addr.get()) + " is valid for this client"));
       }
       case RELEASE -> reply.add(StatusCode.of(StatusCode.SUCCESS, "released (nothing to free: addresses are derived)"));
       case DECLINE -> reply.add(StatusCode.of(StatusCode.SUCCESS, "decline noted"));
@@ -213,11 +214,11 @@ public final class Dhcp6Responder {
       boolean foreign = ia.addresses().stream().anyMatch(a -> !a.address().equals(addr));
       if (foreign && t == MessageType.RENEW) {
         // RFC 8415 18.3.4: we hold no binding for that address; the client falls back to Request/Solicit.
-        reply.add(IaNa.of(ia.iaid(), 0, 0, StatusCode.of(StatusCode.NO_BINDING, "this client's address is " + addr.getHostAddress())));
+        reply.add(IaNa.of(ia.iaid(), 0, 0, StatusCode.of(StatusCode.NO_BINDING, "this client's address is " + Ipv6Text.format(addr))));
         continue;
       }
       if (foreign && t == MessageType.REQUEST && ia.addresses().stream().anyMatch(a -> !addressing.contains(a.address()))) {
-        reply.add(IaNa.of(ia.iaid(), 0, 0, StatusCode.of(StatusCode.NOT_ON_LINK, "not on this link; use " + addr.getHostAddress())));
+        reply.add(IaNa.of(ia.iaid(), 0, 0, StatusCode.of(StatusCode.NOT_ON_LINK, "not on this link; use " + Ipv6Text.format(addr))));
         continue;
       }
       if (foreign && t == MessageType.REBIND) {
@@ -248,7 +249,7 @@ public final class Dhcp6Responder {
       return; // RFC 5970: only when asked
     }
     Optional<String> url = switch (plan) {
-      case BootPlan.TftpFile f -> arrival.serverAddress().map(s -> "tftp://[" + s.getHostAddress() + "]/" + f.path());
+      case BootPlan.TftpFile f -> arrival.serverAddress().map(s -> "tftp://[" + Ipv6Text.format(s) + "]/" + f.path());
       case BootPlan.HttpUrl h -> Optional.of(h.url());
       default -> Optional.empty();
     };

@@ -7,6 +7,7 @@ import dev.bootline.net.NetInterfaces;
 import dev.bootline.net.ReceivedDatagram;
 import dev.bootline.net.UdpSocket;
 import dev.bootline.net.UdpSocketConfig;
+import dev.bootline.wire.Ipv6Text;
 import dev.bootline.wire.MalformedPacketException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class Dhcp6Server implements AutoCloseable {
     this.port = port;
     this.interfaces = new LinkedHashMap<>();
     for (String name : interfaceNames) {
-      NetInterface ni = NetInterfaces.require(name, NetInterfaces.Need.IPV6_LINK_LOCAL);
+      NetInterface ni = NetInterfaces.require(name); // no carrier yet means no link-local yet: fine, we join anyway
       interfaces.put(ni.index(), ni.name());
     }
     this.socket = UdpSocket.open(UdpSocketConfig.ipv6(port).withReceiveBufferBytes(4 << 20));
@@ -135,7 +136,7 @@ public final class Dhcp6Server implements AutoCloseable {
     }
     count("answered", a.messageType().toLowerCase());
     String mac = a.mac().map(Object::toString).orElse(null);
-    String ip = a.address().map(Inet6Address::getHostAddress).orElse(null);
+    String ip = a.address().map(Ipv6Text::format).orElse(null);
     if (a.mac().isEmpty()) {
       log.info("DHCPv6 {} on {} from {}: no MAC recoverable, told NoAddrsAvail", a.messageType(), ifName, d.source());
       count("no_mac", a.messageType().toLowerCase());

@@ -18,6 +18,8 @@ public final class NetInterfaces {
 
   /** What a server needs from an interface besides existing and being up. */
   public enum Need {
+    /** Up and with carrier. Servers do not need it: they start before a cable is plugged in. */
+    UP("up"),
     IPV4("an IPv4 address"),
     IPV6_LINK_LOCAL("an IPv6 link-local address"),
     IPV6_GLOBAL("a global IPv6 address");
@@ -69,14 +71,18 @@ public final class NetInterfaces {
         new IllegalArgumentException("interface '" + name + "' not found; available: "
             + (available.isEmpty() ? "(none)"
                 : available.stream().map(NetInterface::name).collect(Collectors.joining(", ")))));
-    if (!found.up()) {
-      throw new IllegalArgumentException("interface '" + name + "' is down (ip link set " + name + " up)");
-    }
     for (Need need : needs) {
+      if (need == Need.UP) {
+        if (!found.up()) {
+          throw new IllegalArgumentException("interface '" + name + "' is down (ip link set " + name + " up)");
+        }
+        continue;
+      }
       boolean ok = switch (need) {
         case IPV4 -> !found.ipv4().isEmpty();
         case IPV6_LINK_LOCAL -> found.ipv6LinkLocal().isPresent();
         case IPV6_GLOBAL -> !found.ipv6Global().isEmpty();
+        case UP -> true;
       };
       if (!ok) {
         throw new IllegalArgumentException("interface '" + name + "' has no " + need.description.substring(

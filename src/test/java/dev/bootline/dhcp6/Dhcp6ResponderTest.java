@@ -82,7 +82,7 @@ class Dhcp6ResponderTest {
     assertThat(adv.iaNas().getFirst().addresses()).extracting(IaAddress::address).containsExactly(derived());
     assertThat(adv.option(Preference.class)).contains(new Preference(255));
     assertThat(adv.option(BootFileUrl.class).map(BootFileUrl::url))
-        .contains("tftp://[2001:db8:1:0:0:0:0:1]/52:54:00:12:34:56/ipxe.efi");
+        .contains("tftp://[2001:db8:1::1]/52:54:00:12:34:56/ipxe.efi");
     assertThat(adv.vendorClass()).isEmpty(); // never PXEClient back: EDK2 would then probe 4011
     assertThat(adv.clientId()).isEqualTo(fixture(PXE6, "05-client-dhcp6-solicit.hex").clientId());
     assertThat(a.macSource()).isEqualTo("duid");

@@ -33,6 +33,7 @@ public enum Requirement {
   CURL(command("curl", "curl")),
   ATFTP(command("atftp", "atftp")),
   DNSMASQ(command("dnsmasq", "dnsmasq-base")),
+  RADVD(command("radvd", "radvd")),
   BOOTLINE_JAR {
     @Override
     Optional<String> missing() {

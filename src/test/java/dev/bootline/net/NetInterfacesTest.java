@@ -37,9 +37,10 @@ class NetInterfacesTest {
   }
 
   @Test
-  void downInterfaceIsRefused() {
-    assertThatThrownBy(() -> NetInterfaces.require("eth0", available, NetInterfaces.Need.IPV4))
+  void downInterfaceIsRefusedOnlyWhenUpIsNeeded() {
+    assertThatThrownBy(() -> NetInterfaces.require("eth0", available, NetInterfaces.Need.UP, NetInterfaces.Need.IPV4))
         .hasMessageContaining("interface 'eth0' is down");
+    org.assertj.core.api.Assertions.assertThat(NetInterfaces.require("eth0", available).name()).isEqualTo("eth0");
   }
 
   @Test
