@@ -31,7 +31,7 @@ class ProxyBiosLabIT {
     lab.bridge(srv, "br0");
     lab.address(srv, "br0", "192.0.2.1/24");
     lab.tap(srv, "tap0", "br0");
-    Netns site = ProxyLabs.siteDhcpServer(lab, srv, "br0");
+    ProxyLabs.siteDhcpServer(lab, srv, "br0");
 
     Path tftpRoot = lab.dir().resolve("tftp");
     Files.createDirectories(tftpRoot.resolve(MAC));
@@ -71,6 +71,5 @@ class ProxyBiosLabIT {
             && l.contains("file=" + MAC + "/undionly.kpxe"));
     // the site server handed out the address; bootline never did
     assertThat(Files.readString(lab.dir().resolve("site-dhcp.leases"))).contains(MAC);
-    assertThat(site).isNotNull();
   }
 }

@@ -18,7 +18,6 @@ import dev.bootline.wire.MalformedPacketException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -417,9 +416,5 @@ class ProxyResponderTest {
     } catch (java.net.UnknownHostException e) {
       throw new AssertionError(e);
     }
-  }
-
-  static String ascii(byte[] b) {
-    return new String(b, StandardCharsets.US_ASCII);
   }
 }
