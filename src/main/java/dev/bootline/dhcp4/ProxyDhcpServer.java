@@ -1,0 +1,343 @@
+package dev.bootline.dhcp4;
+
+import dev.bootline.boot.Assignment;
+import dev.bootline.boot.BootPolicy;
+import dev.bootline.config.BootlineConfig;
+import dev.bootline.events.EventSink;
+import dev.bootline.net.NetInterface;
+import dev.bootline.net.NetInterfaces;
+import dev.bootline.net.ReceivedDatagram;
+import dev.bootline.net.UdpSocket;
+import dev.bootline.net.UdpSocketConfig;
+import dev.bootline.wire.MalformedPacketException;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ProxyDHCP on UDP 67 and the PXE boot server on UDP 4011, beside the site's DHCP server: it never offers addresses.
+ *
+ * <p>One wildcard socket per port with IP_PKTINFO, each read by its own platform thread (the FFM {@code recvmsg}
+ * blocks). A datagram is answered only when its arrival ifindex is one of the configured interfaces; replies leave
+ * through that interface with our address on it as the source. One socket per port rather than one per interface with
+ * SO_BINDTODEVICE keeps two threads whatever the number of links, and the ifindex filter gives the same isolation.
+ *
+ * <p>The daemon calls {@link #validate} before start, then {@code new ProxyDhcpServer(...)}, {@link #start()} and
+ * {@link #close()}.
+ */
+public final class ProxyDhcpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProxyDhcpServer.class);
+  private static final String SERVER_NAME = "proxy-dhcp";
+  private static final long INTERFACE_REFRESH_NANOS = 30_000_000_000L;
+  /** Larger than any DHCP message over Ethernet; a bigger datagram is counted as truncated, not parsed. */
+  private static final int RECEIVE_BUFFER = 4096;
+
+  private final BootlineConfig config;
+  private final ProxyResponder responder;
+  private final EventSink events;
+  private final int proxyPort;
+  private final int bootServerPort;
+
+  private final LongAdder received = new LongAdder();
+  private final LongAdder answered = new LongAdder();
+  private final Map<String, LongAdder> silent = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> malformed = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> sendErrors = new ConcurrentHashMap<>();
+
+  private volatile Map<Integer, NetInterface> links = Map.of();
+  private final AtomicLong linksReadAt = new AtomicLong();
+  private final List<UdpSocket> sockets = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean closed;
+
+  public ProxyDhcpServer(
+      BootlineConfig config, BootPolicy policy, Assignment.Source assignments, EventSink events) {
+    this(config, policy, assignments, events, 67, 4011);
+  }
+
+  /** With other ports (tests only: a real client talks to 67 and 4011). */
+  ProxyDhcpServer(
+      BootlineConfig config,
+      BootPolicy policy,
+      Assignment.Source assignments,
+      EventSink events,
+      int proxyPort,
+      int bootServerPort) {
+    this.config = config;
+    this.responder = new ProxyResponder(config, policy, assignments);
+    this.events = events;
+    this.proxyPort = proxyPort;
+    this.bootServerPort = bootServerPort;
+  }
+
+  /**
+   * What in the configuration the proxy cannot serve, one sentence each (empty = fine): a menu that does not fit one
+   * option 43 (with how many bytes over), a prompt or label the PXE format cannot carry, a boot file name that does
+   * not fit the 128-byte {@code file} field.
+   */
+  public static List<String> validate(BootlineConfig config) {
+    List<String> problems = new ArrayList<>();
+    Optional<BootlineConfig.Menu> menu = config.proxyDhcp().menu();
+    if (menu.isEmpty()) {
+      return problems;
+    }
+    BootlineConfig.Menu m = menu.get();
+    if (!latin1(m.prompt())) {
+      problems.add("proxy-dhcp.menu.prompt: PXE ROMs print single-byte (ISO-8859-1) text; '" + m.prompt()
+          + "' has other characters");
+    } else if (m.prompt().length() > 254) {
+      problems.add("proxy-dhcp.menu.prompt is " + m.prompt().length() + " bytes; PXE sub-option 10 holds at most 254");
+    }
+    for (int i = 0; i < m.items().size(); i++) {
+      BootlineConfig.MenuItem item = m.items().get(i);
+      String where = "proxy-dhcp.menu.items[" + i + "]";
+      if (!latin1(item.label())) {
+        problems.add(where + ".label: PXE ROMs print single-byte (ISO-8859-1) text; '" + item.label()
+            + "' has other characters");
+      } else if (item.label().length() > 255) {
+        problems.add(where + ".label is " + item.label().length() + " bytes; a PXE menu entry holds at most 255");
+      }
+      if (item.boot() instanceof BootlineConfig.MenuBoot.File f
+          && f.path().getBytes(StandardCharsets.UTF_8).length > 127) {
+        problems.add(where + ".boot.file '" + f.path() + "' is longer than the 127 bytes the DHCP file field holds");
+      }
+    }
+    if (problems.isEmpty()) {
+      try {
+        PxeVendorOptions options = ProxyResponder.menuOptions(m, Ipv4.ANY); // size does not depend on the address
+        options.sizeProblem().ifPresent(p -> problems.add("proxy-dhcp.menu: " + p));
+      } catch (IllegalArgumentException e) {
+        problems.add("proxy-dhcp.menu: " + e.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  /** Opens both sockets and starts their receive threads; refuses a configuration {@link #validate} rejects. */
+  public synchronized void start() throws IOException {
+    List<String> problems = validate(config);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("proxy DHCP cannot start: " + String.join("; ", problems));
+    }
+    if (config.interfaces().isEmpty()) {
+      throw new IllegalArgumentException("proxy DHCP needs at least one interface (interfaces: [...])");
+    }
+    refreshLinks(true);
+    try {
+      open(ProxyResponder.Service.PROXY_67, proxyPort);
+      open(ProxyResponder.Service.BOOT_SERVER_4011, bootServerPort);
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    log.info(
+        "proxy DHCP listening on UDP {} and {} on {}",
+        proxyPort,
+        bootServerPort,
+        links.values().stream().map(l -> l.name() + " " + l.firstIpv4().map(InetAddress::getHostAddress).orElse("?")).toList());
+  }
+
+  private void open(ProxyResponder.Service service, int port) throws IOException {
+    UdpSocket socket = UdpSocket.open(UdpSocketConfig.ipv4(port));
+    sockets.add(socket);
+    Thread t =
+        Thread.ofPlatform()
+            .name("proxy-dhcp-" + service.port)
+            .daemon(true)
+            .start(() -> receiveLoop(socket, service));
+    threads.add(t);
+  }
+
+  private void receiveLoop(UdpSocket socket, ProxyResponder.Service service) {
+    ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
+    while (!closed) {
+      ReceivedDatagram d;
+      try {
+        buffer.clear();
+        d = socket.receive(buffer);
+      } catch (AsynchronousCloseException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        log.warn("proxy DHCP receive on port {} failed: {}", service.port, e.toString());
+        continue;
+      }
+      try {
+        handle(socket, service, d, Arrays.copyOf(buffer.array(), d.length()));
+      } catch (RuntimeException e) { // a bug must not stop the server: count it, log it, keep serving
+        count(silent, "internal_error");
+        log.error("proxy DHCP failed on a datagram from {}", d.source(), e);
+      }
+    }
+  }
+
+  private void handle(UdpSocket socket, ProxyResponder.Service service, ReceivedDatagram d, byte[] packet) {
+    received.increment();
+    NetInterface link = link(d.ifIndex());
+    if (link == null) {
+      count(silent, "not_our_interface");
+      log.debug("ignored datagram on ifindex {} (not a configured interface)", d.ifIndex());
+      return;
+    }
+    Optional<Inet4Address> us = ourAddress(link, d.destination());
+    if (us.isEmpty()) {
+      count(silent, "interface_without_ipv4");
+      return;
+    }
+    if (d.truncated()) {
+      count(malformed, "truncated_datagram");
+      return;
+    }
+    ProxyResponder.Outcome outcome;
+    try {
+      Dhcp4Message request = Dhcp4Message.decode(packet);
+      outcome =
+          responder.respond(
+              request,
+              new ProxyResponder.Arrival(service, link.name(), link.index(), us.get(), d.source(), d.destination()));
+    } catch (MalformedPacketException e) {
+      count(malformed, e.reason());
+      log.debug("malformed DHCP from {} on {}: {} ({})", d.source(), link.name(), e.reason(), e.getMessage());
+      return;
+    }
+    switch (outcome) {
+      case ProxyResponder.Reply r -> {
+        try {
+          socket.send(ByteBuffer.wrap(r.message().encode()), r.destination(), r.ifIndex(), r.source());
+          answered.increment();
+        } catch (IOException e) {
+          count(sendErrors, e.getClass().getSimpleName());
+          log.warn("proxy DHCP reply to {} via {} failed: {}", r.destination(), link.name(), e.toString());
+          return;
+        }
+        log.info(
+            "{} {} on {}:{} -> {} to {} ({}: {})",
+            r.facts().mac(),
+            r.facts().primaryArch().map(Object::toString).orElse("arch ?"),
+            link.name(),
+            service.port,
+            r.message().messageType().map(Enum::name).orElse("?"),
+            r.destination(),
+            r.plan().event(),
+            r.plan().reason());
+      }
+      case ProxyResponder.Silent s -> {
+        count(silent, s.reason());
+        if (s.facts().isPresent()) {
+          log.info("{} on {}:{} not answered ({}: {})", s.facts().get().mac(), link.name(), service.port, s.reason(), s.detail());
+        } else {
+          log.debug("not answered on {}:{} from {}: {}", link.name(), service.port, d.source(), s.detail());
+        }
+      }
+    }
+    outcome.event().ifPresent(e -> events.record(e.mac(), e.ip(), e.name(), e.detail(), SERVER_NAME));
+  }
+
+  /** The destination when it is one of our addresses on the link (4011 unicast), else the link's first IPv4. */
+  private static Optional<Inet4Address> ourAddress(NetInterface link, InetAddress destination) {
+    for (NetInterface.Ipv4Address a : link.ipv4()) {
+      if (a.address().equals(destination)) {
+        return Optional.of(a.address());
+      }
+    }
+    return link.firstIpv4();
+  }
+
+  private NetInterface link(int ifIndex) {
+    NetInterface l = links.get(ifIndex);
+    if (l == null || System.nanoTime() - linksReadAt.get() > INTERFACE_REFRESH_NANOS) {
+      refreshLinks(false);
+      l = links.get(ifIndex);
+    }
+    return l;
+  }
+
+  /** Looks the configured interfaces up again (addresses change, interfaces get recreated with a new index). */
+  private void refreshLinks(boolean strict) {
+    Map<Integer, NetInterface> fresh = new ConcurrentHashMap<>();
+    for (String name : config.interfaces()) {
+      try {
+        NetInterface i = NetInterfaces.require(name, NetInterfaces.Need.IPV4);
+        fresh.put(i.index(), i);
+      } catch (IllegalArgumentException e) {
+        if (strict) {
+          throw new IllegalArgumentException("proxy DHCP: " + e.getMessage(), e);
+        }
+        log.debug("proxy DHCP: {}", e.getMessage());
+      }
+    }
+    links = fresh;
+    linksReadAt.set(System.nanoTime());
+  }
+
+  private static void count(Map<String, LongAdder> counters, String key) {
+    counters.computeIfAbsent(key, k -> new LongAdder()).increment();
+  }
+
+  private static Map<String, Long> snapshot(Map<String, LongAdder> counters) {
+    Map<String, Long> out = new TreeMap<>();
+    counters.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  /** Datagrams received on a configured or unconfigured interface, both ports. */
+  public long received() {
+    return received.sum();
+  }
+
+  /** Replies sent. */
+  public long answered() {
+    return answered.sum();
+  }
+
+  /** Requests deliberately not answered, by reason (not_pxe, request_for_other_server, not_our_interface, ...). */
+  public Map<String, Long> silentByReason() {
+    return snapshot(silent);
+  }
+
+  /** Datagrams that did not decode, by {@link MalformedPacketException#reason()}. */
+  public Map<String, Long> malformedByReason() {
+    return snapshot(malformed);
+  }
+
+  /** Replies the kernel refused, by exception type. */
+  public Map<String, Long> sendErrorsByType() {
+    return snapshot(sendErrors);
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    sockets.forEach(UdpSocket::close);
+    for (Thread t : threads) {
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    sockets.clear();
+    threads.clear();
+  }
+
+  private static boolean latin1(String s) {
+    return StandardCharsets.ISO_8859_1.newEncoder().canEncode(s);
+  }
+}
