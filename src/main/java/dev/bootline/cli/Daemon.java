@@ -3,6 +3,7 @@ package dev.bootline.cli;
 import dev.bootline.boot.Assignment;
 import dev.bootline.boot.BootPolicy;
 import dev.bootline.config.BootlineConfig;
+import dev.bootline.dhcp4.ProxyDhcpServer;
 import dev.bootline.dhcp6.Bytes;
 import dev.bootline.dhcp6.Dhcp6Responder;
 import dev.bootline.dhcp6.Dhcp6Server;
@@ -104,6 +105,16 @@ final class Daemon implements AutoCloseable {
       dhcp6.start();
     } else if (cfg.dhcp6().enabled()) {
       log.info("DHCPv6 off: no dhcp6.base-address (-base-address) configured");
+    }
+
+    if (cfg.proxyDhcp().enabled()) {
+      List<String> problems = ProxyDhcpServer.validate(cfg);
+      if (!problems.isEmpty()) {
+        throw new StartupException("proxy-dhcp: " + String.join("; ", problems));
+      }
+      ProxyDhcpServer proxy = new ProxyDhcpServer(cfg, policy, assignments, events);
+      running.push(proxy);
+      proxy.start();
     }
 
     if (cfg.tftp().enabled()) {
