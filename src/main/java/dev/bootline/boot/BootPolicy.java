@@ -126,17 +126,16 @@ public final class BootPolicy {
   }
 
   private Optional<BootPlan> template(ClientFacts f, String event, String reason) {
-    return config
-        .boot()
-        .httpBootUrlTemplate()
-        .map(
-            t ->
-                new HttpUrl(
-                    t.render(
-                        new UrlTemplate.Values(
-                            f.mac().toString(), config.dhcp6().baseAddressText(), archsOrDefault(f))),
-                    event,
-                    reason));
+    Optional<UrlTemplate> t = config.boot().httpBootUrlTemplate();
+    if (t.isEmpty()) {
+      return Optional.empty();
+    }
+    if (t.get().uses("ServerAddress") && f.serverHost().isEmpty()) {
+      return Optional.of(new Ignore("ignored", "the template uses {{.ServerAddress}} but bootline has no address on " + f.interfaceName()));
+    }
+    String url = t.get().render(new UrlTemplate.Values(
+        f.mac().toString(), config.dhcp6().baseAddressText(), archsOrDefault(f), f.serverHost().orElse("")));
+    return Optional.of(new HttpUrl(url, event, reason));
   }
 
   private static List<Arch> archsOrDefault(ClientFacts f) {

@@ -14,6 +14,8 @@ import java.util.OptionalInt;
  * @param ipxe the client is iPXE (user class {@code iPXE} in either form, or DHCPv4 option 175)
  * @param asksForBootFile DHCPv6: the ORO lists option 59; DHCPv4 PXE clients always do
  * @param menuItem DHCPv4 boot-server request (UDP 4011) with option 43.71: the chosen boot server type
+ * @param serverHost bootline's own address on the arrival link as a URL host ({@code 192.0.2.1} or {@code
+ *     [2001:db8::1]}), for the template's {@code {{.ServerAddress}}}; empty when the link has none
  */
 public record ClientFacts(
     Protocol protocol,
@@ -24,7 +26,8 @@ public record ClientFacts(
     boolean ipxe,
     boolean asksForBootFile,
     OptionalInt menuItem,
-    String interfaceName) {
+    String interfaceName,
+    Optional<String> serverHost) {
 
   public enum Protocol {
     DHCP4_PROXY,

@@ -12,12 +12,13 @@ import java.util.regex.Pattern;
 
 /**
  * The HTTP-boot URL template, in dhcpv6macd's Go-template syntax: {@code {{.MAC}}}, {@code {{.BaseAddress}}}, {@code
- * {{.Payload}}}. Parsed once at start (unknown fields are a config error); rendering is allocation-light and pure.
+ * {{.Payload}}}, plus bootline's own {@code {{.ServerAddress}}} on the client's link (so one template serves IPv4
+ * and IPv6 clients). Parsed once at start (unknown fields are a config error); rendering is allocation-light and pure.
  * Values are made URL-safe: Payload is standard base64 (what dhcpv6macd users decode) with {@code + / =}
  * percent-encoded, so any HTTP framework that URL-decodes hands back the same base64 text.
  */
 public final class UrlTemplate {
-  public static final Set<String> FIELDS = Set.of("MAC", "BaseAddress", "Payload");
+  public static final Set<String> FIELDS = Set.of("MAC", "BaseAddress", "Payload", "ServerAddress");
   private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
   private static final Pattern FIELD = Pattern.compile("\\.([A-Za-z][A-Za-z0-9_]*)");
 
@@ -35,8 +36,15 @@ public final class UrlTemplate {
     this.parts = parts;
   }
 
-  /** Values a rendering needs. {@code baseAddress} is the configured base address as written by the user. */
-  public record Values(String mac, String baseAddress, List<Arch> architectures) {}
+  /**
+   * Values a rendering needs. {@code baseAddress} is the configured base address as written by the user; {@code
+   * serverAddress} is bootline's address on the client's link as a URL host (IPv6 in brackets).
+   */
+  public record Values(String mac, String baseAddress, List<Arch> architectures, String serverAddress) {
+    public Values(String mac, String baseAddress, List<Arch> architectures) {
+      this(mac, baseAddress, architectures, "");
+    }
+  }
 
   /**
    * Parses a template.
@@ -57,12 +65,12 @@ public final class UrlTemplate {
       Matcher f = FIELD.matcher(m.group(1));
       if (!f.matches()) {
         throw new IllegalArgumentException(
-            "unsupported template action '" + m.group() + "': only {{.MAC}}, {{.BaseAddress}} and {{.Payload}} exist");
+            "unsupported template action '" + m.group() + "': only {{.MAC}}, {{.BaseAddress}}, {{.Payload}} and {{.ServerAddress}} exist");
       }
       String name = f.group(1);
       if (!FIELDS.contains(name)) {
         throw new IllegalArgumentException(
-            "unknown template field '." + name + "': only .MAC, .BaseAddress and .Payload exist");
+            "unknown template field '." + name + "': only .MAC, .BaseAddress, .Payload and .ServerAddress exist");
       }
       parts.add(new Field(name));
       last = m.end();
@@ -76,7 +84,7 @@ public final class UrlTemplate {
     }
     UrlTemplate t = new UrlTemplate(template, List.copyOf(parts));
     // Render with sample values so a template that can never be a URL fails at start, not per client.
-    String sample = t.render(new Values("52:54:00:12:34:56", "2001:db8::", List.of(Arch.X86_64_HTTP)));
+    String sample = t.render(new Values("52:54:00:12:34:56", "2001:db8::", List.of(Arch.X86_64_HTTP), "192.0.2.1"));
     try {
       URI uri = new URI(sample);
       String scheme = uri.getScheme();
@@ -102,6 +110,7 @@ public final class UrlTemplate {
             case "MAC" -> s.append(v.mac());
             case "BaseAddress" -> s.append(v.baseAddress());
             case "Payload" -> s.append(payload(v.architectures()));
+            case "ServerAddress" -> s.append(v.serverAddress());
             default -> throw new IllegalStateException(f.name());
           }
         }

@@ -203,7 +203,8 @@ public final class ProxyResponder {
         ipxe,
         true,
         bootItem.map(b -> OptionalInt.of(b.type())).orElse(OptionalInt.empty()),
-        arrival.interfaceName());
+        arrival.interfaceName(),
+        Optional.ofNullable(arrival.serverAddress()).map(java.net.InetAddress::getHostAddress));
   }
 
   /** See the class comment: a BIOS iPXE ROM gets the configured menu unless we just pointed it at a boot file. */

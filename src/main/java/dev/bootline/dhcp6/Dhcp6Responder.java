@@ -241,7 +241,7 @@ public final class Dhcp6Responder {
     boolean ipxe = msg.userClasses().stream().anyMatch(u -> u.equals("iPXE"));
     boolean asks = msg.oro().contains(Dhcp6Option.BOOTFILE_URL);
     return new ClientFacts(ClientFacts.Protocol.DHCP6, mac, macSource, archs, vendor, ipxe, asks,
-        OptionalInt.empty(), arrival.interfaceName());
+        OptionalInt.empty(), arrival.interfaceName(), arrival.serverAddress().map(a -> "[" + Ipv6Text.format(a) + "]"));
   }
 
   private void addBootOptions(ClientServerMessage.Builder reply, ClientServerMessage msg, BootPlan plan, Arrival arrival) {

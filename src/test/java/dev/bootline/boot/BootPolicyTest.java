@@ -29,7 +29,7 @@ class BootPolicyTest {
   static ClientFacts facts(Protocol p, String vendorClass, boolean ipxe, boolean asks, int... archs) {
     return new ClientFacts(
         p, MAC, "test", java.util.Arrays.stream(archs).mapToObj(Arch::new).toList(),
-        Optional.ofNullable(vendorClass), ipxe, asks, OptionalInt.empty(), "br0");
+        Optional.ofNullable(vendorClass), ipxe, asks, OptionalInt.empty(), "br0", Optional.of("[2001:db8:1::1]"));
   }
 
   @Test
@@ -79,10 +79,10 @@ class BootPolicyTest {
     assertThat(pol.decide(facts(Protocol.DHCP4_BOOT_SERVER, "PXEClient:Arch:00007", false, true, 7), Assignment.Source.NONE))
         .isInstanceOf(BootPlan.Menu.class);
     ClientFacts chose = new ClientFacts(Protocol.DHCP4_BOOT_SERVER, MAC, "chaddr", List.of(new Arch(0)),
-        Optional.of("PXEClient:Arch:00000"), false, true, OptionalInt.of(BootPolicy.menuItemType(1)), "br0");
+        Optional.of("PXEClient:Arch:00000"), false, true, OptionalInt.of(BootPolicy.menuItemType(1)), "br0", Optional.of("[2001:db8:1::1]"));
     assertThat(pol.decide(chose, Assignment.Source.NONE)).isInstanceOf(BootPlan.LocalBoot.class);
     ClientFacts first = new ClientFacts(Protocol.DHCP4_BOOT_SERVER, MAC, "chaddr", List.of(new Arch(0)),
-        Optional.of("PXEClient:Arch:00000"), false, true, OptionalInt.of(BootPolicy.menuItemType(0)), "br0");
+        Optional.of("PXEClient:Arch:00000"), false, true, OptionalInt.of(BootPolicy.menuItemType(0)), "br0", Optional.of("[2001:db8:1::1]"));
     assertThat(((BootPlan.TftpFile) pol.decide(first, Assignment.Source.NONE)).path()).isEqualTo("52:54:00:12:34:56/undionly.kpxe");
   }
 

@@ -25,6 +25,15 @@ class UrlTemplateTest {
   }
 
   @Test
+  void serverAddressIsTheLinkAddressInEitherFamily() {
+    UrlTemplate t = UrlTemplate.parse("http://{{.ServerAddress}}/mac/{{.MAC}}/boot.ipxe");
+    assertThat(t.render(new UrlTemplate.Values("52:54:00:12:34:56", "", List.of(), "192.0.2.1")))
+        .isEqualTo("http://192.0.2.1/mac/52:54:00:12:34:56/boot.ipxe");
+    assertThat(t.render(new UrlTemplate.Values("52:54:00:12:34:56", "", List.of(), "[2001:db8:1::1]")))
+        .isEqualTo("http://[2001:db8:1::1]/mac/52:54:00:12:34:56/boot.ipxe");
+  }
+
+  @Test
   void payloadIsUrlSafe() {
     // enough architectures to make base64 produce '+' or '/' somewhere
     String enc = UrlTemplate.payload(List.of(new Arch(7), new Arch(9), new Arch(11), new Arch(16), new Arch(19)));
