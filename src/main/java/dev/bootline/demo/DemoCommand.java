@@ -283,7 +283,9 @@ public final class DemoCommand implements Callable<Integer> {
     String banner = "bootline demo: " + m.label() + " (" + m.mac() + ") reached its boot script";
     while (reached.get(m.mac()).getCount() > 0) {
       try {
-        if (Files.exists(console) && Files.readString(console, StandardCharsets.ISO_8859_1).contains(banner)) {
+        // sgabios positions every character with an escape sequence: strip them before matching
+        if (Files.exists(console)
+            && Files.readString(console, StandardCharsets.ISO_8859_1).replaceAll("\u001b\\[[0-9;]*[A-Za-z]", "").contains(banner)) {
           synchronized (out) {
             out.println(String.format("%s  %-9s %s  console: %s", elapsed(), m.label(), m.mac(), banner));
           }

@@ -276,11 +276,16 @@ public final class ProxyDhcpServer implements AutoCloseable {
         NetInterface i = NetInterfaces.require(name, NetInterfaces.Need.IPV4);
         fresh.put(i.index(), i);
       } catch (IllegalArgumentException e) {
+        // An IPv6-only link is normal (DHCPv6 serves it): proxyDHCP just has nothing to do there.
         if (strict) {
-          throw new IllegalArgumentException("proxy DHCP: " + e.getMessage(), e);
+          log.info("proxy DHCP: not serving {}: {}", name, e.getMessage());
+        } else {
+          log.debug("proxy DHCP: {}", e.getMessage());
         }
-        log.debug("proxy DHCP: {}", e.getMessage());
       }
+    }
+    if (strict && fresh.isEmpty()) {
+      log.warn("proxy DHCP: no served interface has an IPv4 address yet; idle until one does");
     }
     links = fresh;
     linksReadAt.set(System.nanoTime());
