@@ -109,6 +109,11 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("bootline: " + e.getMessage());
       return 2;
     }
+    List<String> menuProblems = dev.bootline.dhcp4.ProxyDhcpServer.validate(cfg);
+    if (!menuProblems.isEmpty()) {
+      System.err.println("bootline: invalid configuration:\n  " + String.join("\n  ", menuProblems));
+      return 2;
+    }
     if (check) {
       System.out.println("configuration OK: interfaces " + String.join(", ", cfg.interfaces()));
       return 0;
