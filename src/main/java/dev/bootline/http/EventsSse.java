@@ -66,6 +66,7 @@ public final class EventsSse implements BootHttpServer.Route, AutoCloseable {
   /** dhcpv6macd keeps 50 events per machine; the all-machines snapshot sends at most as many. */
   static final int SNAPSHOT_EVENTS_PER_MACHINE = 50;
   private static final int BATCH = 256;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final EventLog log;
   private final long heartbeatNanos;
@@ -81,14 +82,17 @@ public final class EventsSse implements BootHttpServer.Route, AutoCloseable {
     this.heartbeatNanos = heartbeat.toNanos();
   }
 
-  /** One open stream: who, its filter, and the id of the last event written to it (snapshot id at first). */
-  public record StreamInfo(String remote, Optional<MacAddress> mac, long lastSentId) {}
+  /**
+   * One open stream: the client's address and port, its filter, and the id of the last event handed to its blocking
+   * write (the snapshot's id at first).
+   */
+  public record StreamInfo(String remote, int remotePort, Optional<MacAddress> mac, long lastSentId) {}
 
   /** The open streams, for metrics and tests. */
   public List<StreamInfo> streams() {
     List<StreamInfo> out = new ArrayList<>();
     for (Stream s : streams) {
-      out.add(new StreamInfo(s.remote, s.mac, s.lastSentId));
+      out.add(new StreamInfo(s.remote, s.remotePort, s.mac, s.lastSentId));
     }
     return out;
   }
@@ -124,7 +128,7 @@ public final class EventsSse implements BootHttpServer.Route, AutoCloseable {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     response.getHeaders().put("X-Accel-Buffering", "no"); // tell a reverse proxy not to hold events back
-    Stream s = new Stream(response, callback, Request.getRemoteAddr(request), mac,
+    Stream s = new Stream(response, callback, Request.getRemoteAddr(request), Request.getRemotePort(request), mac,
         lastEventId(request.getHeaders().get("Last-Event-ID")));
     streams.add(s);
     s.thread = Thread.ofVirtual().name("sse " + s.remote).unstarted(s::run);
@@ -147,12 +151,28 @@ public final class EventsSse implements BootHttpServer.Route, AutoCloseable {
     }
   }
 
-  /** Ends every open stream (each client sees its stream end and may reconnect elsewhere). */
+  /**
+   * Ends every open stream, each with a proper end of response so its client reconnects (with Last-Event-ID). Waits
+   * a little for them, so that the server stopped next does not cut them off mid-event.
+   */
   @Override
   public void close() {
     closed = true;
     for (Stream s : streams) {
       s.thread.interrupt();
+    }
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    for (Stream s : streams) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        s.thread.join(Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -160,6 +180,7 @@ public final class EventsSse implements BootHttpServer.Route, AutoCloseable {
     final Response response;
     final Callback callback;
     final String remote;
+    final int remotePort;
     final Optional<MacAddress> mac;
     final String macText;
     final OptionalLong resumeAfter;
@@ -168,10 +189,12 @@ public final class EventsSse implements BootHttpServer.Route, AutoCloseable {
     private final OutputStream out;
     private long lastWriteNanos;
 
-    Stream(Response response, Callback callback, String remote, Optional<MacAddress> mac, OptionalLong resumeAfter) {
+    Stream(Response response, Callback callback, String remote, int remotePort, Optional<MacAddress> mac,
+        OptionalLong resumeAfter) {
       this.response = response;
       this.callback = callback;
       this.remote = remote;
+      this.remotePort = remotePort;
       this.mac = mac;
       this.macText = mac.map(MacAddress::toString).orElse(null);
       this.resumeAfter = resumeAfter;
