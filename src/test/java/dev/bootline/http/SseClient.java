@@ -112,7 +112,7 @@ final class SseClient implements AutoCloseable {
     boolean any = false;
     for (String line = reader.readLine(); ; line = reader.readLine()) {
       if (line == null) {
-        return any ? new Message(comments, id, data == null ? null : data.toString(), retry) : null;
+        return null; // as EventSource does, an unterminated last message is dropped
       }
       if (line.isEmpty()) {
         if (any) {
