@@ -109,6 +109,57 @@ class EventsSseSlowReaderTest {
     }
   }
 
+  @Test
+  void readerStalledPastRetentionIsToldAndItsReconnectGetsAFreshSnapshot() throws Exception {
+    // Retention of two 64 KiB segments (a few hundred events): the stalled stream's next events get deleted.
+    EventLog.Options options = EventLog.Options.defaults().withSegments(64 * 1024, 2).withRecentEvents(64);
+    try (EventLog log = EventLog.open(stateDir, Clock.systemUTC(), options);
+        AdminServer admin = new AdminServer(List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)), log,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+      admin.start();
+      int port = admin.ports().getFirst();
+      SseClient slow = SseClient.raw(port, "/events", s -> {
+        try {
+          s.setReceiveBufferSize(4096);
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      });
+      assertThat(slow.snapshot().idNumber()).isZero();
+      long last = 0;
+      for (int i = 0; i < EVENTS; i++) {
+        last = log.record("52:54:00:00:00:01", null, "step", Map.of("i", i, "pad", PAD), "test").id();
+      }
+      assertThat(log.awaitJournaled(last, Duration.ofSeconds(60))).isTrue();
+      assertThat(log.stats().dropped()).isZero();
+      assertThat(log.oldestId()).isGreaterThan(EVENTS / 2);
+
+      // Reading again: contiguous events from 1, then a comment saying they are gone, then the end of the stream.
+      List<Long> got = new ArrayList<>();
+      List<String> comments = new ArrayList<>();
+      for (SseClient.Message m = slow.next(); m != null; m = slow.next()) {
+        comments.addAll(m.comments());
+        if (m.data() != null) {
+          got.add(m.idNumber());
+        }
+      }
+      slow.close();
+      assertThat(got).isNotEmpty().containsExactlyElementsOf(ids(1, got.size()));
+      assertThat(got.getLast()).isLessThan(log.oldestId());
+      assertThat(comments).anySatisfy(c -> assertThat(c)
+          .startsWith("events after id " + got.getLast() + " are no longer kept"));
+
+      // EventSource reconnects with its last id: it gets a fresh snapshot, then live events.
+      try (SseClient again = SseClient.raw(port, "/events", s -> {}, "Last-Event-ID", String.valueOf(got.getLast()))) {
+        SseClient.Message snap = again.snapshot();
+        assertThat(snap.idNumber()).isEqualTo(last);
+        assertThat(snap.json().get("52:54:00:00:00:01").get("Mac").asText()).isEqualTo("52:54:00:00:00:01");
+        long next = log.record("52:54:00:00:00:01", null, "after", Map.of(), "test").id();
+        assertThat(again.nextData().idNumber()).isEqualTo(next);
+      }
+    }
+  }
+
   static List<Long> ids(long from, long to) {
     return LongStream.rangeClosed(from, to).boxed().toList();
   }
