@@ -273,6 +273,29 @@ class EventsSseTest {
     assertThat(file.status).isEqualTo(200);
   }
 
+  @Test
+  void stoppingTheBootPlaneEndsItsOpenStreams() throws Exception {
+    log = EventLog.open(stateDir);
+    Path ipxe = java.nio.file.Files.write(stateDir.resolve("ipxe.efi"), new byte[] {'M', 'Z'});
+    EventsSse events = new EventsSse(log);
+    open.add(events);
+    BootHttpServer boot = new BootHttpServer(List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)),
+        Optional.empty(), new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, ipxe)), (mac, remote, path, size, state) -> {});
+    boot.addRoute(events);
+    boot.start();
+    SseClient sse = SseClient.raw(boot.ports().getFirst(), "/events", s -> {});
+    open.add(sse);
+    sse.snapshot();
+    boot.close(); // the daemon stops the boot plane before the admin server that owns the streams
+    SseClient.Message m;
+    try {
+      m = sse.next();
+    } catch (java.io.IOException reset) {
+      m = null;
+    }
+    assertThat(m).as("the client sees its stream end and can reconnect").isNull();
+  }
+
   static List<String> names(JsonNode object) {
     List<String> out = new ArrayList<>();
     object.fieldNames().forEachRemaining(out::add);
