@@ -10,6 +10,7 @@ import dev.bootline.dhcp6.Dhcp6Server;
 import dev.bootline.dhcp6.Duid;
 import dev.bootline.events.EventLog;
 import dev.bootline.events.EventSink;
+import dev.bootline.http.AdminServer;
 import dev.bootline.http.BootHttpServer;
 import dev.bootline.net.NetInterface;
 import dev.bootline.net.NetInterfaces;
@@ -140,6 +141,12 @@ final class Daemon implements AutoCloseable {
             events.record(mac.map(Object::toString).orElse(null), remote, "http_fetch", detail, "http");
           }
         });
+    // --- events over HTTP (sse): admin server (:6315) and /events on the boot plane ---
+    AdminServer admin = new AdminServer(cfg.http().adminListen(), events, metrics);
+    running.push(admin);
+    admin.start();
+    http.addRoute(admin.events());
+    // --- end events over HTTP ---
     running.push(http);
     http.start();
   }

@@ -143,6 +143,14 @@ public final class EventCursor implements AutoCloseable {
             break; // the active segment's tail is being written: stop here
           }
           Map.Entry<Long, Path> following = log.segments.higherEntry(readerFirstId);
+          if (following != null && following.getKey() > next && next < log.oldestId()) {
+            // Retention deleted the segments between the one just read (still open) and the next one kept: that is
+            // expiry, not a corrupt stretch to skip. Hand out what was read first; the next poll throws.
+            if (!out.isEmpty()) {
+              break;
+            }
+            throw expired();
+          }
           if (following == null || following.getKey() > limit) {
             break;
           }
