@@ -79,21 +79,16 @@ public final class ConfigLoader {
     } else {
       root = new MapNode(new Origin("(no config file)", 0, 0), new LinkedHashMap<>());
     }
-    for (Override o : overrides) {
-      apply(root, o);
-    }
-    ConfigLoader l = new ConfigLoader();
-    BootlineConfig c = l.bind(root);
-    if (!l.problems.isEmpty()) {
-      throw new ConfigException(l.problems);
-    }
-    return c;
+    return bindWithOverrides(root, overrides);
   }
 
   /** Parses YAML text (tests, explain). */
   public static BootlineConfig fromYaml(String yaml, String sourceName, List<Override> overrides)
       throws ConfigException {
-    MapNode root = YamlTree.parse(yaml, sourceName);
+    return bindWithOverrides(YamlTree.parse(yaml, sourceName), overrides);
+  }
+
+  private static BootlineConfig bindWithOverrides(MapNode root, List<Override> overrides) throws ConfigException {
     for (Override o : overrides) {
       apply(root, o);
     }
