@@ -56,6 +56,13 @@ final class Daemon implements AutoCloseable {
       System.err.println("bootline: " + e.getMessage());
       d.close();
       return 2;
+    } catch (java.io.IOException e) {
+      // Port in use, no permission to bind below 1024, interface gone: the message says which; no stack trace.
+      System.err.println("bootline: could not start: " + e.getMessage()
+          + (String.valueOf(e.getMessage()).contains("in use") ? " (is another DHCP/TFTP/HTTP server running on this host?)" : ""));
+      log.debug("start-up failure", e);
+      d.close();
+      return 1;
     } catch (Exception e) {
       log.error("bootline: could not start", e);
       d.close();
@@ -126,7 +133,11 @@ final class Daemon implements AutoCloseable {
           TftpServer.Config.defaults(List.of(new InetSocketAddress("::", 69))),
           resolver, tftpEvents(events, policy));
       running.push(tftp);
-      tftp.start();
+      try {
+        tftp.start();
+      } catch (java.net.BindException e) {
+        throw new java.net.BindException("TFTP [::]:69: " + e.getMessage());
+      }
       log.info("TFTP listening on port 69 (root {})", root);
     }
 
