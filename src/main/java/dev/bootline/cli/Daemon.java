@@ -121,10 +121,13 @@ final class Daemon implements AutoCloseable {
     if (cfg.tftp().enabled()) {
       Path root = cfg.tftp().root().orElse(Files.createDirectories(stateDir.resolve("tftp-empty")));
       TftpPathResolver resolver = new TftpPathResolver(root, (mac, rest) -> policy.ipxe().resolve(rest));
+      // --- files (TFTP/HTTP file serving): FFM packet-info listener, per-interface blksize ---
       TftpServer tftp = new TftpServer(
           // [::]:69 is dual-stack on Linux: IPv4 clients arrive as mapped addresses (Java hands them over as IPv4).
           TftpServer.Config.defaults(List.of(new InetSocketAddress("::", 69))),
-          resolver, tftpEvents(events, policy));
+          resolver, tftpEvents(events, policy), dev.bootline.tftp.DatagramEndpoint.Factory.PKTINFO,
+          dev.bootline.tftp.InterfaceMtu.system(5_000_000_000L));
+      // --- end files ---
       running.push(tftp);
       tftp.start();
       log.info("TFTP listening on port 69 (root {})", root);
