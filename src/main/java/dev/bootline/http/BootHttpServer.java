@@ -14,7 +14,12 @@ import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
 import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
@@ -55,6 +60,9 @@ public final class BootHttpServer implements AutoCloseable {
   private final ResourceHttpContentFactory contentFactory;
   private final List<Route> routes = new ArrayList<>();
   private final FetchListener listener;
+  private final List<ServerConnector> plain = new ArrayList<>();
+  private final List<ServerConnector> secure = new ArrayList<>();
+  private TlsReloader tls;
 
   public BootHttpServer(
       List<BootlineConfig.ListenAddress> listen, Optional<Path> netbootDir, IpxeCatalog ipxe, FetchListener listener) {
@@ -71,6 +79,7 @@ public final class BootHttpServer implements AutoCloseable {
       }
       c.setPort(a.port());
       server.addConnector(c);
+      plain.add(c);
     }
     MimeTypes.Mutable mime = new MimeTypes.Mutable(MimeTypes.DEFAULTS);
     mime.addMimeMapping("efi", "application/efi");
@@ -99,18 +108,51 @@ public final class BootHttpServer implements AutoCloseable {
     routes.add(r);
   }
 
-  public void start() throws Exception {
-    server.start();
-    log.info("HTTP boot plane listening on {}", ports());
+  /**
+   * Serves the same routes over HTTPS on {@code listen} with the certificate {@code reloader} keeps current (call before
+   * {@link #start()}; the reloader is started with the server and closed with it).
+   */
+  public void enableTls(List<BootlineConfig.ListenAddress> listen, TlsReloader reloader) {
+    if (tls != null) {
+      throw new IllegalStateException("TLS already enabled");
+    }
+    tls = reloader;
+    HttpConfiguration config = new HttpConfiguration();
+    SecureRequestCustomizer secureCustomizer = new SecureRequestCustomizer();
+    // boot firmware connects by IP address and sends no SNI; the certificate's names are the client's business
+    secureCustomizer.setSniHostCheck(false);
+    config.addCustomizer(secureCustomizer);
+    for (BootlineConfig.ListenAddress a : listen) {
+      ServerConnector c =
+          new ServerConnector(
+              server,
+              new SslConnectionFactory(reloader.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
+              new HttpConnectionFactory(config));
+      if (!a.host().isEmpty()) {
+        c.setHost(a.host());
+      }
+      c.setPort(a.port());
+      server.addConnector(c);
+      secure.add(c);
+    }
   }
 
-  /** The bound ports (useful when a listen address asked for port 0). */
-  public List<Integer> ports() {
-    List<Integer> p = new ArrayList<>();
-    for (var c : server.getConnectors()) {
-      p.add(((ServerConnector) c).getLocalPort());
+  public void start() throws Exception {
+    server.start();
+    if (tls != null) {
+      tls.start();
     }
-    return p;
+    log.info("HTTP boot plane listening on {}{}", ports(), secure.isEmpty() ? "" : ", HTTPS on " + tlsPorts());
+  }
+
+  /** The bound plain-HTTP ports (useful when a listen address asked for port 0). */
+  public List<Integer> ports() {
+    return plain.stream().map(ServerConnector::getLocalPort).toList();
+  }
+
+  /** The bound HTTPS ports. */
+  public List<Integer> tlsPorts() {
+    return secure.stream().map(ServerConnector::getLocalPort).toList();
   }
 
   private boolean route(Request request, Response response, Callback callback) throws Exception {
@@ -186,6 +228,9 @@ public final class BootHttpServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (tls != null) {
+      tls.close();
+    }
     server.stop();
   }
 }
