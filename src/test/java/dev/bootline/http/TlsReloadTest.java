@@ -82,7 +82,7 @@ class TlsReloadTest {
     Files.copy(dir.resolve("one.crt"), cert);
     Files.copy(dir.resolve("one.key"), key);
     server = new BootHttpServer(List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)),
-        Optional.of(dir.resolve("netboot")), new IpxeCatalog(Map.of(BootlineConfig.IpxeTarget.X86_64_EFI, Files.write(dir.resolve("ipxe.efi"), new byte[] {'M', 'Z'}))), (mac, remote, path, size, state) -> {});
+        Optional.of(dir.resolve("netboot")), new IpxeCatalog(Map.of(BootlineConfig.IpxeTarget.X86_64_EFI, Files.write(dir.resolve("ipxe.efi"), new byte[] {'M', 'Z'}))), (mac, remote, path, sent, total, state) -> {});
     server.enableTls(List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)),
         new TlsReloader(cert, key, Duration.ofMillis(50)));
     server.start();
