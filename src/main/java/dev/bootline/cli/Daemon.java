@@ -125,13 +125,16 @@ final class Daemon implements AutoCloseable {
       proxy.start();
     }
 
+    // ===== BEGIN files block (TFTP + HTTP(S) file serving; owner: files branch) =====
     if (cfg.tftp().enabled()) {
       Path root = cfg.tftp().root().orElse(Files.createDirectories(stateDir.resolve("tftp-empty")));
       TftpPathResolver resolver = new TftpPathResolver(root, (mac, rest) -> policy.ipxe().resolve(rest));
       TftpServer tftp = new TftpServer(
           // [::]:69 is dual-stack on Linux: IPv4 clients arrive as mapped addresses (Java hands them over as IPv4).
+          // FFM packet-info listener: transfers answer from the address the client talked to, blksize per link MTU.
           TftpServer.Config.defaults(List.of(new InetSocketAddress("::", 69))),
-          resolver, tftpEvents(events, policy));
+          resolver, tftpEvents(events, policy), dev.bootline.tftp.DatagramEndpoint.Factory.PKTINFO,
+          dev.bootline.tftp.InterfaceMtu.system(5_000_000_000L));
       running.push(tftp);
       try {
         tftp.start();
@@ -142,16 +145,29 @@ final class Daemon implements AutoCloseable {
     }
 
     BootHttpServer http = new BootHttpServer(cfg.http().listen(), cfg.http().netbootDir(), policy.ipxe(),
-        (mac, remote, path, size, state) -> {
-          if (!state.equals("init")) {
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("file", path);
-            detail.put("state", state);
-            detail.put("bytes_total", size);
-            detail.put("client", remote);
-            events.record(mac.map(Object::toString).orElse(null), remote, "http_fetch", detail, "http");
+        (mac, remote, path, sent, total, state) -> {
+          Map<String, Object> detail = new LinkedHashMap<>();
+          detail.put("file", path);
+          detail.put("state", state);
+          detail.put("bytes_sent", sent);
+          detail.put("bytes_total", total);
+          detail.put("client", remote);
+          String m = mac.map(Object::toString).orElse(null);
+          events.record(m, remote, "http_fetch", detail, "http");
+          if (BootHttpServer.isUki(path)) {
+            events.record(m, remote, "http_fetch_uki", detail, "http"); // dhcpv6macd's name for a UKI download
           }
         });
+    if (cfg.http().tls().isPresent()) {
+      BootlineConfig.Tls t = cfg.http().tls().get();
+      try {
+        http.enableTls(cfg.http().tlsListen(),
+            new dev.bootline.http.TlsReloader(t.certFile(), t.keyFile(), java.time.Duration.ofSeconds(2)));
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new StartupException("tls: cannot use " + t.certFile() + " / " + t.keyFile() + ": " + e.getMessage());
+      }
+    }
+    // ===== END files block =====
     // --- events over HTTP (sse): admin server (:6315) and /events on the boot plane ---
     AdminServer admin = new AdminServer(cfg.http().adminListen(), events, metrics);
     running.push(admin);

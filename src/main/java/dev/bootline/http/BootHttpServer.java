@@ -14,7 +14,12 @@ import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
 import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.ResourceService;
 import org.eclipse.jetty.server.Response;
@@ -42,10 +47,19 @@ public final class BootHttpServer implements AutoCloseable {
     boolean handle(Request request, Response response, Callback callback) throws Exception;
   }
 
-  /** Told about every file served (for events); called on the request's thread. */
+  /**
+   * Told about every file served (for events); called on the request's or the writing thread. States: {@code init}
+   * (before the first byte), {@code sending} (at each further tenth of the file), {@code complete}, {@code error}
+   * (not found, or the connection failed midway). {@code total} is the file's size (-1 when unknown).
+   */
   @FunctionalInterface
   public interface FetchListener {
-    void fetched(Optional<MacAddress> mac, String remote, String path, long size, String state);
+    void fetched(Optional<MacAddress> mac, String remote, String path, long sent, long total, String state);
+  }
+
+  /** A {@code boot.efi} fetch is a unified kernel image (dhcpv6macd journals it as {@code http_fetch_uki}). */
+  public static boolean isUki(String path) {
+    return path.equals("boot.efi") || path.endsWith("/boot.efi");
   }
 
   private final Server server;
@@ -55,6 +69,9 @@ public final class BootHttpServer implements AutoCloseable {
   private final ResourceHttpContentFactory contentFactory;
   private final List<Route> routes = new ArrayList<>();
   private final FetchListener listener;
+  private final List<ServerConnector> plain = new ArrayList<>();
+  private final List<ServerConnector> secure = new ArrayList<>();
+  private TlsReloader tls;
 
   public BootHttpServer(
       List<BootlineConfig.ListenAddress> listen, Optional<Path> netbootDir, IpxeCatalog ipxe, FetchListener listener) {
@@ -71,6 +88,7 @@ public final class BootHttpServer implements AutoCloseable {
       }
       c.setPort(a.port());
       server.addConnector(c);
+      plain.add(c);
     }
     MimeTypes.Mutable mime = new MimeTypes.Mutable(MimeTypes.DEFAULTS);
     mime.addMimeMapping("efi", "application/efi");
@@ -99,18 +117,51 @@ public final class BootHttpServer implements AutoCloseable {
     routes.add(r);
   }
 
-  public void start() throws Exception {
-    server.start();
-    log.info("HTTP boot plane listening on {}", ports());
+  /**
+   * Serves the same routes over HTTPS on {@code listen} with the certificate {@code reloader} keeps current (call before
+   * {@link #start()}; the reloader is started with the server and closed with it).
+   */
+  public void enableTls(List<BootlineConfig.ListenAddress> listen, TlsReloader reloader) {
+    if (tls != null) {
+      throw new IllegalStateException("TLS already enabled");
+    }
+    tls = reloader;
+    HttpConfiguration config = new HttpConfiguration();
+    SecureRequestCustomizer secureCustomizer = new SecureRequestCustomizer();
+    // boot firmware connects by IP address and sends no SNI; the certificate's names are the client's business
+    secureCustomizer.setSniHostCheck(false);
+    config.addCustomizer(secureCustomizer);
+    for (BootlineConfig.ListenAddress a : listen) {
+      ServerConnector c =
+          new ServerConnector(
+              server,
+              new SslConnectionFactory(reloader.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
+              new HttpConnectionFactory(config));
+      if (!a.host().isEmpty()) {
+        c.setHost(a.host());
+      }
+      c.setPort(a.port());
+      server.addConnector(c);
+      secure.add(c);
+    }
   }
 
-  /** The bound ports (useful when a listen address asked for port 0). */
-  public List<Integer> ports() {
-    List<Integer> p = new ArrayList<>();
-    for (var c : server.getConnectors()) {
-      p.add(((ServerConnector) c).getLocalPort());
+  public void start() throws Exception {
+    server.start();
+    if (tls != null) {
+      tls.start();
     }
-    return p;
+    log.info("HTTP boot plane listening on {}{}", ports(), secure.isEmpty() ? "" : ", HTTPS on " + tlsPorts());
+  }
+
+  /** The bound plain-HTTP ports (useful when a listen address asked for port 0). */
+  public List<Integer> ports() {
+    return plain.stream().map(ServerConnector::getLocalPort).toList();
+  }
+
+  /** The bound HTTPS ports. */
+  public List<Integer> tlsPorts() {
+    return secure.stream().map(ServerConnector::getLocalPort).toList();
   }
 
   private boolean route(Request request, Response response, Callback callback) throws Exception {
@@ -142,7 +193,7 @@ public final class BootHttpServer implements AutoCloseable {
           default -> Optional.empty();
         };
     if (file.isEmpty()) {
-      listener.fetched(Optional.of(m.mac()), remote, path, -1, "error");
+      listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), 0, -1, "error");
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
     HttpContent content = contentFactory.getContent(file.get().toString());
@@ -150,11 +201,64 @@ public final class BootHttpServer implements AutoCloseable {
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
     long size = content.getContentLengthValue();
-    listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), size, "init");
-    files.doGet(request, response, Callback.from(callback,
-        () -> listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), size, "complete")),
-        content);
+    String name = m.area() + "/" + m.rest();
+    listener.fetched(Optional.of(m.mac()), remote, name, 0, size, "init");
+    CountingResponse counting = new CountingResponse(request, response, (sent, state) ->
+        listener.fetched(Optional.of(m.mac()), remote, name, sent, size, state), size);
+    files.doGet(request, counting, new Callback.Nested(callback) {
+      @Override
+      public void succeeded() {
+        listener.fetched(Optional.of(m.mac()), remote, name, counting.sent(), size, "complete");
+        super.succeeded();
+      }
+
+      @Override
+      public void failed(Throwable x) {
+        listener.fetched(Optional.of(m.mac()), remote, name, counting.sent(), size, "error");
+        super.failed(x);
+      }
+    }, content);
     return true;
+  }
+
+  /** Counts body bytes as their writes complete and reports {@code sending} at each further tenth of the total. */
+  static final class CountingResponse extends Response.Wrapper {
+    interface Progress {
+      void report(long sent, String state);
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger reportedTenths = new java.util.concurrent.atomic.AtomicInteger();
+    private final Progress progress;
+    private final long total;
+
+    CountingResponse(Request request, Response wrapped, Progress progress, long total) {
+      super(request, wrapped);
+      this.progress = progress;
+      this.total = total;
+    }
+
+    long sent() {
+      return sent.get();
+    }
+
+    @Override
+    public void write(boolean last, java.nio.ByteBuffer content, Callback callback) {
+      int n = content == null ? 0 : content.remaining();
+      super.write(last, content, Callback.from(callback, () -> advance(n)));
+    }
+
+    private void advance(int n) {
+      long now = sent.addAndGet(n);
+      if (total <= 0 || now >= total) {
+        return; // "complete" follows
+      }
+      int tenths = (int) (now * 10 / total);
+      int before = reportedTenths.get();
+      if (tenths > before && reportedTenths.compareAndSet(before, tenths)) {
+        progress.report(now, "sending");
+      }
+    }
   }
 
   private static boolean error(Request request, Response response, Callback callback, int status, String message) {
@@ -186,6 +290,9 @@ public final class BootHttpServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (tls != null) {
+      tls.close();
+    }
     server.stop();
   }
 }

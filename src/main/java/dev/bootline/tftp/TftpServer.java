@@ -3,6 +3,7 @@ package dev.bootline.tftp;
 import dev.bootline.wire.MalformedPacketException;
 import java.io.IOException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -48,7 +49,8 @@ public final class TftpServer implements AutoCloseable {
   /**
    * @param listen addresses to bind (port 69 in production; port 0 picks one, see {@link #boundAddresses()})
    * @param maxConcurrentTransfers requests beyond this get ERROR 0 "server busy"
-   * @param mtu of the serving interfaces; caps blksize at MTU - IP - UDP - TFTP headers per client address family
+   * @param mtu fallback MTU when the arrival interface's is unknown (java.nio listener, interface gone); caps blksize
+   *     at MTU - IP - UDP - TFTP headers per client address family
    * @param transfer retransmission settings ({@code maxBlockSize} is replaced per client from {@code mtu})
    */
   public record Config(
@@ -70,6 +72,7 @@ public final class TftpServer implements AutoCloseable {
   private final TftpPathResolver resolver;
   private final TftpEvents events;
   private final DatagramEndpoint.Factory sockets;
+  private final InterfaceMtu mtus;
   private final TftpCounters counters = new TftpCounters();
   private final Semaphore slots;
   private final Set<InetSocketAddress> activeClients = ConcurrentHashMap.newKeySet();
@@ -79,12 +82,27 @@ public final class TftpServer implements AutoCloseable {
   private ExecutorService threads;
   private volatile boolean running;
 
-  public TftpServer(Config config, TftpPathResolver resolver, TftpEvents events, DatagramEndpoint.Factory sockets) {
+  /**
+   * @param sockets how listener and transfer sockets are opened ({@link DatagramEndpoint.Factory#PKTINFO} in
+   *     production: replies come from the address the client talked to, blksize follows the arrival interface)
+   * @param mtus MTU of an interface by index, for the interface each request arrived on
+   */
+  public TftpServer(
+      Config config,
+      TftpPathResolver resolver,
+      TftpEvents events,
+      DatagramEndpoint.Factory sockets,
+      InterfaceMtu mtus) {
     this.config = Objects.requireNonNull(config);
     this.resolver = Objects.requireNonNull(resolver);
     this.events = Objects.requireNonNull(events);
     this.sockets = Objects.requireNonNull(sockets);
+    this.mtus = Objects.requireNonNull(mtus);
     this.slots = new Semaphore(config.maxConcurrentTransfers());
+  }
+
+  public TftpServer(Config config, TftpPathResolver resolver, TftpEvents events, DatagramEndpoint.Factory sockets) {
+    this(config, resolver, events, sockets, InterfaceMtu.UNKNOWN);
   }
 
   public TftpServer(Config config, TftpPathResolver resolver, TftpEvents events) {
@@ -111,7 +129,8 @@ public final class TftpServer implements AutoCloseable {
     running = true;
     threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tftp-", 0).factory());
     for (DatagramEndpoint ep : listeners) {
-      threads.submit(() -> listen(ep));
+      // platform threads: a listener may block in a native recvmsg, which would pin a virtual thread's carrier
+      Thread.ofPlatform().daemon().name("tftp-listen-" + ep.localAddress().getPort()).start(() -> listen(ep));
     }
     log.info("TFTP listening on {}", bound);
   }
@@ -189,7 +208,7 @@ public final class TftpServer implements AutoCloseable {
     } catch (MalformedPacketException e) {
       counters.increment("malformed." + e.reason());
       if (e.reason().equals("bad_opcode")) {
-        reply(ep, client, new TftpPacket.Error(TftpErrorCode.ILLEGAL_OPERATION, "unknown opcode"));
+        reply(ep, client, replySource(r), new TftpPacket.Error(TftpErrorCode.ILLEGAL_OPERATION, "unknown opcode"));
       }
       log.debug("TFTP malformed datagram from {}: {}", client, e.getMessage());
       return;
@@ -197,7 +216,7 @@ public final class TftpServer implements AutoCloseable {
     switch (packet) {
       case TftpPacket.WriteRequest w -> {
         counters.increment("requests");
-        refuse(ep, client, w.filename(), TftpErrorCode.ACCESS_VIOLATION, "read_only", READ_ONLY_MESSAGE);
+        refuse(ep, client, replySource(r), w.filename(), TftpErrorCode.ACCESS_VIOLATION, "read_only", READ_ONLY_MESSAGE);
       }
       case TftpPacket.ReadRequest rrq -> {
         counters.increment("requests");
@@ -207,11 +226,13 @@ public final class TftpServer implements AutoCloseable {
         }
         if (!slots.tryAcquire()) {
           activeClients.remove(client);
-          refuse(ep, client, rrq.filename(), TftpErrorCode.NOT_DEFINED, "busy", "server busy, try again");
+          refuse(ep, client, replySource(r), rrq.filename(), TftpErrorCode.NOT_DEFINED, "busy", "server busy, try again");
           return;
         }
         try {
-          threads.submit(() -> runTransfer(local, client, rrq));
+          InetSocketAddress bind = transferBind(local, r.destination());
+          int mtu = mtus.mtu(r.ifIndex()).orElse(config.mtu());
+          threads.submit(() -> runTransfer(bind, local, mtu, client, rrq));
         } catch (RuntimeException e) { // executor shut down while stopping
           slots.release();
           activeClients.remove(client);
@@ -223,22 +244,75 @@ public final class TftpServer implements AutoCloseable {
 
   private void refuse(
       DatagramEndpoint ep, InetSocketAddress client, String name, TftpErrorCode code, String reason, String message) {
+    refuse(ep, client, null, name, code, reason, message);
+  }
+
+  private void refuse(
+      DatagramEndpoint ep,
+      InetSocketAddress client,
+      InetAddress source,
+      String name,
+      TftpErrorCode code,
+      String reason,
+      String message) {
     counters.increment("refused." + reason);
-    reply(ep, client, new TftpPacket.Error(code, message));
+    reply(ep, client, source, new TftpPacket.Error(code, message));
     fire(() -> events.requestRefused(new TftpEvents.RequestRefused(name, client, code, reason)));
   }
 
-  private void runTransfer(InetSocketAddress local, InetSocketAddress client, TftpPacket.ReadRequest rrq) {
+  /**
+   * Where a transfer socket binds: the unicast address the client sent its request to (so a client of a
+   * multi-homed server gets its answer from the address it talked to), else the listener's own address; port 0.
+   */
+  static InetSocketAddress transferBind(InetSocketAddress listener, InetAddress destination) {
+    InetAddress a = listener.getAddress();
+    if (destination != null
+        && !destination.isAnyLocalAddress()
+        && !destination.isMulticastAddress()
+        && !isLimitedBroadcast(destination)) {
+      a = destination;
+    }
+    return new InetSocketAddress(a, 0);
+  }
+
+  private static boolean isLimitedBroadcast(InetAddress a) {
+    byte[] b = a.getAddress();
+    return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == -1;
+  }
+
+  /** Largest blksize that fits the MTU of the interface the request came in on, for the client's address family. */
+  static int maxBlockSize(int mtu, InetSocketAddress client) {
+    return OptionNegotiation.maxBlockSizeForMtu(mtu, client.getAddress() instanceof Inet6Address);
+  }
+
+  private DatagramEndpoint openTransferEndpoint(InetSocketAddress bind, InetSocketAddress listener)
+      throws IOException {
+    try {
+      return sockets.openTransfer(bind);
+    } catch (IOException e) {
+      InetSocketAddress fallback = new InetSocketAddress(listener.getAddress(), 0);
+      if (fallback.equals(bind)) {
+        throw e;
+      }
+      // e.g. a subnet broadcast destination, or the address vanished: answer from the listener's address
+      counters.increment("transfers.bind_fallback");
+      log.debug("TFTP transfer bind to {} failed ({}); using {}", bind, e.toString(), fallback);
+      return sockets.openTransfer(fallback);
+    }
+  }
+
+  private void runTransfer(
+      InetSocketAddress bind, InetSocketAddress local, int mtu, InetSocketAddress client, TftpPacket.ReadRequest rrq) {
     DatagramEndpoint ep = null;
     try {
-      ep = sockets.open(new InetSocketAddress(local.getAddress(), 0));
+      ep = openTransferEndpoint(bind, local);
       openEndpoints.add(ep);
       if (!running) {
         return;
       }
       switch (resolver.resolve(rrq.filename())) {
         case Resolution.Refused no -> refuse(ep, client, rrq.filename(), no.errorCode(), no.reason(), no.message());
-        case Resolution.Found file -> serve(ep, client, rrq, file);
+        case Resolution.Found file -> serve(ep, mtu, client, rrq, file);
       }
     } catch (IOException e) {
       counters.increment("transfers.socket_error");
@@ -256,7 +330,8 @@ public final class TftpServer implements AutoCloseable {
     }
   }
 
-  private void serve(DatagramEndpoint ep, InetSocketAddress client, TftpPacket.ReadRequest rrq, Resolution.Found file)
+  private void serve(
+      DatagramEndpoint ep, int mtu, InetSocketAddress client, TftpPacket.ReadRequest rrq, Resolution.Found file)
       throws IOException {
     String name = rrq.filename();
     Optional<dev.bootline.wire.MacAddress> mac = file.mac();
@@ -268,9 +343,7 @@ public final class TftpServer implements AutoCloseable {
       return;
     }
     try (channel) {
-      boolean v6 = client.getAddress() instanceof Inet6Address;
-      ReadTransfer.Settings settings =
-          config.transfer().withMaxBlockSize(OptionNegotiation.maxBlockSizeForMtu(config.mtu(), v6));
+      ReadTransfer.Settings settings = config.transfer().withMaxBlockSize(maxBlockSize(mtu, client));
       ReadTransfer transfer = new ReadTransfer(rrq, ByteSource.of(channel), settings);
       long started = System.nanoTime();
       ReadTransfer.Step step = transfer.start(started);
@@ -350,9 +423,15 @@ public final class TftpServer implements AutoCloseable {
     }
   }
 
-  private void reply(DatagramEndpoint ep, InetSocketAddress client, TftpPacket packet) {
+  /** A listener's reply comes from the unicast address the request was sent to, when known. */
+  private static InetAddress replySource(DatagramEndpoint.Received r) {
+    InetAddress a = transferBind(new InetSocketAddress(0), r.destination()).getAddress();
+    return a.isAnyLocalAddress() ? null : a;
+  }
+
+  private void reply(DatagramEndpoint ep, InetSocketAddress client, InetAddress source, TftpPacket packet) {
     try {
-      ep.send(ByteBuffer.wrap(TftpCodec.encode(packet)), client);
+      ep.send(ByteBuffer.wrap(TftpCodec.encode(packet)), client, source);
     } catch (IOException e) {
       counters.increment("send_error");
       log.debug("TFTP send to {} failed", client, e);

@@ -41,7 +41,8 @@ class BootHttpServerTest {
     server = new BootHttpServer(
         List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)), Optional.of(netboot),
         new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, efi)),
-        (mac, remote, path, size, state) -> fetches.add(mac.map(Object::toString).orElse("-") + " " + path + " " + state));
+        (mac, remote, path, sent, total, state) -> fetches.add(
+            mac.map(Object::toString).orElse("-") + " " + path + " " + state + " " + sent + "/" + total));
     server.start();
     base = "http://127.0.0.1:" + server.ports().getFirst();
   }
@@ -66,7 +67,7 @@ class BootHttpServerTest {
       assertThat(r.statusCode()).as(mac).isEqualTo(200);
       assertThat(r.body()).isEqualTo("#!ipxe\necho hello\n");
     }
-    assertThat(fetches).contains("52:54:00:12:34:56 mac/boot.ipxe complete");
+    assertThat(fetches).contains("52:54:00:12:34:56 mac/boot.ipxe init 0/18", "52:54:00:12:34:56 mac/boot.ipxe complete 18/18");
   }
 
   @Test
@@ -80,6 +81,31 @@ class BootHttpServerTest {
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.body()).hasSize(100);
     assertThat(get("/mac/52:54:00:12:34:56/disk.img", "Range", "bytes=20000-").statusCode()).isEqualTo(416);
+  }
+
+  @Test
+  void aLargeFetchReportsProgressInOrderAndItsByteCounts() throws Exception {
+    Files.write(dir.resolve("netboot/52:54:00:12:34:56/boot.efi"), new byte[4 * 1024 * 1024]);
+    fetches.clear();
+    var r = client.send(HttpRequest.newBuilder(URI.create(base + "/mac/52:54:00:12:34:56/boot.efi")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.body()).hasSize(4 * 1024 * 1024);
+    for (int i = 0; i < 2000 && fetches.stream().noneMatch(f -> f.contains(" complete ")); i++) {
+      Thread.sleep(5); // completion is reported when the last write's callback ran; bound only guards a broken server
+    }
+    assertThat(fetches.getFirst()).isEqualTo("52:54:00:12:34:56 mac/boot.efi init 0/4194304");
+    assertThat(fetches.getLast()).isEqualTo("52:54:00:12:34:56 mac/boot.efi complete 4194304/4194304");
+    List<Long> sending = fetches.stream().filter(f -> f.contains(" sending ")).map(f ->
+        Long.parseLong(f.substring(f.lastIndexOf(' ') + 1, f.indexOf('/', f.lastIndexOf(' '))))).toList();
+    assertThat(sending).isNotEmpty().hasSizeLessThanOrEqualTo(9).isSorted().allMatch(n -> n > 0 && n < 4194304);
+    assertThat(BootHttpServer.isUki("mac/boot.efi")).isTrue();
+    assertThat(BootHttpServer.isUki("mac/notboot.efi")).isFalse();
+  }
+
+  @Test
+  void aMissingFileIsAnErrorEvent() throws Exception {
+    assertThat(get("/mac/52:54:00:12:34:56/nope.efi").statusCode()).isEqualTo(404);
+    assertThat(fetches).contains("52:54:00:12:34:56 mac/nope.efi error 0/-1");
   }
 
   @Test

@@ -255,7 +255,7 @@ class EventsSseTest {
     EventsSse events = new EventsSse(log, Duration.ofMillis(50));
     open.add(events);
     BootHttpServer boot = new BootHttpServer(List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)),
-        Optional.empty(), new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, ipxe)), (mac, remote, path, size, state) -> {});
+        Optional.empty(), new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, ipxe)), (mac, remote, path, sent, total, state) -> {});
     boot.addRoute(events);
     boot.start();
     open.add(boot);
@@ -280,7 +280,7 @@ class EventsSseTest {
     EventsSse events = new EventsSse(log);
     open.add(events);
     BootHttpServer boot = new BootHttpServer(List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)),
-        Optional.empty(), new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, ipxe)), (mac, remote, path, size, state) -> {});
+        Optional.empty(), new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, ipxe)), (mac, remote, path, sent, total, state) -> {});
     boot.addRoute(events);
     boot.start();
     SseClient sse = SseClient.raw(boot.ports().getFirst(), "/events", s -> {});

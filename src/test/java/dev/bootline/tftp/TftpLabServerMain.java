@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The TFTP server as a process for {@link TftpRealClientsLabIT}: {@code root port} serves {@code root} on 127.0.0.1
- * and ::1 at {@code port}. Runs only inside the namespace the test creates; prints {@code READY} once bound, journals
+ * The TFTP server as a process for {@link TftpRealClientsLabIT}: {@code root port} serves {@code root} on {@code
+ * [::]:port} (dual-stack, like the daemon) over the FFM packet-info socket, blksize capped per arrival interface
+ * (the 9000 in the config is only the fallback for an unknown interface). Runs only inside the namespace the test creates; prints {@code READY} once bound, journals
  * events on stdout, runs until killed.
  */
 public final class TftpLabServerMain {
@@ -17,9 +18,9 @@ public final class TftpLabServerMain {
     int port = Integer.parseInt(args[1]);
     var config =
         new TftpServer.Config(
-            List.of(new InetSocketAddress("127.0.0.1", port), new InetSocketAddress("::1", port)),
-            100,
-            1500,
+            List.of(new InetSocketAddress("::", port)),
+            Integer.parseInt(System.getProperty("lab.maxTransfers", "100")),
+            9000,
             ReadTransfer.Settings.DEFAULTS);
     TftpEvents events =
         new TftpEvents() {
@@ -40,7 +41,10 @@ public final class TftpLabServerMain {
             System.out.println("EVENT refused " + e);
           }
         };
-    TftpServer server = new TftpServer(config, new TftpPathResolver(root), events);
+    TftpServer server =
+        new TftpServer(
+            config, new TftpPathResolver(root), events, DatagramEndpoint.Factory.PKTINFO,
+            InterfaceMtu.system(5_000_000_000L));
     server.start();
     System.out.println("READY " + server.boundAddresses());
     System.out.flush();

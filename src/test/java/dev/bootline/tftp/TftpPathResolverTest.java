@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class TftpPathResolverTest {
+public class TftpPathResolverTest {
   static final MacAddress MAC = MacAddress.parse("52:54:00:12:34:56").orElseThrow();
 
   @TempDir Path tmp;
@@ -33,6 +33,20 @@ class TftpPathResolverTest {
   void tree() throws Exception {
     root = Files.createDirectories(tmp.resolve("root"));
     outside = Files.createDirectories(tmp.resolve("outside"));
+    hostileTree(root, outside);
+    Files.createDirectories(root.resolve("52:54:00:12:34:56"));
+    Files.writeString(root.resolve("52:54:00:12:34:56/grub.cfg"), "cfg");
+    Path bin = Files.createDirectories(tmp.resolve("ipxe"));
+    ipxeEfi = Files.writeString(bin.resolve("ipxe.efi"), "ipxe-efi");
+    undionly = Files.writeString(bin.resolve("undionly.kpxe"), "undionly");
+  }
+
+  /**
+   * The tree the hostile-path table is written against (shared with the HTTP table): {@code outside/secret} (content
+   * {@code secret}) next to {@code root}, which holds ipxe.efi, sub/file, symlinks out (absolute, relative, to a
+   * directory), a symlink in, and a fifo. {@code outside} must be {@code root}'s sibling named "outside".
+   */
+  public static void hostileTree(Path root, Path outside) throws Exception {
     Files.writeString(outside.resolve("secret"), "secret");
     Files.writeString(root.resolve("ipxe.efi"), "efi");
     Files.createDirectories(root.resolve("sub"));
@@ -41,13 +55,13 @@ class TftpPathResolverTest {
     Files.createSymbolicLink(root.resolve("dirlink"), outside);
     Files.createSymbolicLink(root.resolve("link-in"), root.resolve("sub/file"));
     Files.createSymbolicLink(root.resolve("relative-up"), Path.of("../outside/secret"));
-    Files.createDirectories(root.resolve("52:54:00:12:34:56"));
-    Files.writeString(root.resolve("52:54:00:12:34:56/grub.cfg"), "cfg");
     Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("fifo").toString()).start();
     assertThat(mkfifo.waitFor()).isZero();
-    Path bin = Files.createDirectories(tmp.resolve("ipxe"));
-    ipxeEfi = Files.writeString(bin.resolve("ipxe.efi"), "ipxe-efi");
-    undionly = Files.writeString(bin.resolve("undionly.kpxe"), "undionly");
+  }
+
+  /** The names of {@link #hostilePaths()} alone: none may ever yield a file's content, whatever the protocol. */
+  public static List<String> hostileNames() {
+    return hostilePaths().map(a -> (String) a.get()[0]).toList();
   }
 
   TftpPathResolver resolver() throws IOException {

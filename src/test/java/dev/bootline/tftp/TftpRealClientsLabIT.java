@@ -30,6 +30,8 @@ class TftpRealClientsLabIT {
   static final int PORT = 6969;
   static final List<Process> started = new ArrayList<>();
   static String ns;
+  /** The client side of a veth link into the server's namespace (MTU 1400, server has two addresses on it). */
+  static String clientNs;
   static Path dir;
   static Path root;
   static Process server;
@@ -68,6 +70,23 @@ class TftpRealClientsLabIT {
     ns = "blt" + HexFormat.of().toHexDigits(r.nextInt() ^ System.nanoTime()).substring(0, 8);
     run("ip", "netns", "add", ns);
     run("ip", "-n", ns, "link", "set", "lo", "up");
+    // lo at 1500 (not 65536): the per-interface blksize cap is observable over loopback too
+    run("ip", "-n", ns, "link", "set", "lo", "mtu", "1500");
+    clientNs = ns + "c";
+    run("ip", "netns", "add", clientNs);
+    run("ip", "-n", clientNs, "link", "set", "lo", "up");
+    // created directly inside the two lab namespaces, never in the root namespace
+    run("ip", "link", "add", "tftp0", "netns", ns, "type", "veth", "peer", "name", "tftp1", "netns", clientNs);
+    for (String a : List.of("10.99.0.1/24", "10.99.0.2/24")) {
+      run("ip", "-n", ns, "addr", "add", a, "dev", "tftp0");
+    }
+    for (String a : List.of("2001:db8:99::1/64", "2001:db8:99::2/64")) {
+      run("ip", "-n", ns, "addr", "add", a, "dev", "tftp0", "nodad");
+    }
+    run("ip", "-n", clientNs, "addr", "add", "10.99.0.10/24", "dev", "tftp1");
+    run("ip", "-n", clientNs, "addr", "add", "2001:db8:99::10/64", "dev", "tftp1", "nodad");
+    run("ip", "-n", ns, "link", "set", "tftp0", "mtu", "1400", "up");
+    run("ip", "-n", clientNs, "link", "set", "tftp1", "mtu", "1400", "up");
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     serverLog = dir.resolve("server.log");
@@ -110,9 +129,12 @@ class TftpRealClientsLabIT {
     for (Process p : started) {
       killTree(p.toHandle());
     }
-    if (ns != null) {
+    for (String n : new String[] {clientNs, ns}) {
+      if (n == null) {
+        continue;
+      }
       // anything else still in the namespace was started by this test: kill it by PID
-      Process pids = new ProcessBuilder("ip", "netns", "pids", ns).redirectErrorStream(true).start();
+      Process pids = new ProcessBuilder("ip", "netns", "pids", n).redirectErrorStream(true).start();
       String text = new String(pids.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       pids.waitFor();
       for (String pid : text.split("\\s+")) {
@@ -120,7 +142,7 @@ class TftpRealClientsLabIT {
           ProcessHandle.of(Long.parseLong(pid)).ifPresent(TftpRealClientsLabIT::killTree);
         }
       }
-      new ProcessBuilder("ip", "netns", "del", ns).inheritIO().start().waitFor();
+      new ProcessBuilder("ip", "netns", "del", n).inheritIO().start().waitFor();
     }
     if (dir != null) {
       try (Stream<Path> s = Files.walk(dir)) {
@@ -166,6 +188,29 @@ class TftpRealClientsLabIT {
       Thread.sleep(100);
     }
     fail("server never journaled '" + prefix + "…" + contains + "'; got " + serverLines);
+  }
+
+  /**
+   * A multi-homed server: requests to either of its two addresses on the veth link are answered from that address
+   * (a wildcard-bound transfer socket would answer from the primary one), with blksize capped by that link's MTU of
+   * 1400, not the loopback's 1500 nor the configured fallback of 9000.
+   */
+  @Test
+  void answersFromTheAddressTheClientTalkedToWithTheArrivalLinksBlockSize() throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    for (String[] c :
+        List.of(
+            new String[] {"10.99.0.1", "blksize=1368"},
+            new String[] {"10.99.0.2", "blksize=1368"},
+            new String[] {"2001:db8:99::1", "blksize=1348"},
+            new String[] {"2001:db8:99::2", "blksize=1348"})) {
+      Result r =
+          inNamespace(clientNs, javaBin, "-cp", cp, TftpProbeMain.class.getName(), c[0], Integer.toString(PORT), "big.bin", "8192");
+      assertThat(r.exit).as(r.output).isZero();
+      String expectedSource = java.net.InetAddress.ofLiteral(c[0]).getHostAddress();
+      assertThat(r.output).as(c[0]).contains("REPLY " + expectedSource + " ").contains(c[1]).contains("tsize=3145728");
+    }
   }
 
   @Test
@@ -222,7 +267,11 @@ class TftpRealClientsLabIT {
   }
 
   static Process startInNs(List<String> cmd) throws IOException {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    return startIn(ns, cmd);
+  }
+
+  static Process startIn(String namespace, List<String> cmd) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
     full.addAll(cmd);
     Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
     synchronized (started) {
@@ -232,7 +281,11 @@ class TftpRealClientsLabIT {
   }
 
   static Result inNs(String... cmd) throws Exception {
-    Process p = startInNs(List.of(cmd));
+    return inNamespace(ns, cmd);
+  }
+
+  static Result inNamespace(String namespace, String... cmd) throws Exception {
+    Process p = startIn(namespace, List.of(cmd));
     // a safety net against a hung client, not an assertion on time
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       killTree(p.toHandle());

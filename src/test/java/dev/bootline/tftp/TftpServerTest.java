@@ -43,6 +43,7 @@ class TftpServerTest {
           bind.getPort() == 0 ? new InetSocketAddress(bind.getAddress(), nextPort.getAndIncrement()) : bind;
       BlockingQueue<DatagramEndpoint.Received> inbox = new LinkedBlockingQueue<>();
       inboxes.put(local, inbox);
+      opened.add(local);
       return new DatagramEndpoint() {
         volatile boolean closed;
 
@@ -73,6 +74,14 @@ class TftpServerTest {
         }
 
         @Override
+        public void send(ByteBuffer data, InetSocketAddress target, InetAddress source) {
+          if (source != null) {
+            sources.add(source);
+          }
+          deliver(local, target, data);
+        }
+
+        @Override
         public InetSocketAddress localAddress() {
           return local;
         }
@@ -85,12 +94,23 @@ class TftpServerTest {
       };
     }
 
+    /** Interface index a datagram to this local address "arrives on" (what IP_PKTINFO would report). */
+    final Map<InetAddress, Integer> arrivalInterface = new ConcurrentHashMap<>();
+    final List<InetSocketAddress> opened = new CopyOnWriteArrayList<>();
+    /** Source addresses asked for by {@link DatagramEndpoint#send(ByteBuffer, InetSocketAddress, InetAddress)}. */
+    final List<InetAddress> sources = new CopyOnWriteArrayList<>();
+
     void deliver(InetSocketAddress from, InetSocketAddress to, ByteBuffer data) {
       byte[] copy = new byte[data.remaining()];
       data.get(copy);
       var inbox = inboxes.get(to);
+      if (inbox == null) { // a wildcard listener gets it, like a socket bound to 0.0.0.0
+        inbox = inboxes.get(new InetSocketAddress(InetAddress.ofLiteral("0.0.0.0"), to.getPort()));
+      }
       if (inbox != null) {
-        inbox.add(new DatagramEndpoint.Received(from, ByteBuffer.wrap(copy)));
+        inbox.add(
+            new DatagramEndpoint.Received(
+                from, ByteBuffer.wrap(copy), arrivalInterface.getOrDefault(to.getAddress(), 0), to.getAddress()));
       }
     }
 
