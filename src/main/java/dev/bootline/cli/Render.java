@@ -45,13 +45,20 @@ final class Render {
           Map.entry(94, "Client Network Device Interface"), Map.entry(97, "UUID/GUID-based Client Identifier"),
           Map.entry(175, "iPXE encapsulated options"));
 
+  /** iPXE's own names (include/ipxe/dhcp.h and features.h): settings, then 16..41 feature flags. */
   private static final Map<Integer, String> IPXE_NAMES =
       Map.ofEntries(
           Map.entry(1, "priority"), Map.entry(8, "keep-san"), Map.entry(9, "skip-san-boot"),
-          Map.entry(16, "no-pxedhcp"), Map.entry(17, "bus-id"), Map.entry(19, "bios-drive"),
-          Map.entry(24, "https"), Map.entry(25, "scriptlet"), Map.entry(33, "pxe"), Map.entry(34, "http"),
-          Map.entry(35, "tftp"), Map.entry(36, "dns"), Map.entry(37, "efi"), Map.entry(38, "menu"),
-          Map.entry(39, "nfs"), Map.entry(177, "version"), Map.entry(178, "cert"), Map.entry(181, "ipv6"));
+          Map.entry(16, "feature pxe-ext"), Map.entry(17, "feature iscsi"), Map.entry(18, "feature aoe"),
+          Map.entry(19, "feature http"), Map.entry(20, "feature https"), Map.entry(21, "feature tftp"),
+          Map.entry(22, "feature ftp"), Map.entry(23, "feature dns"), Map.entry(24, "feature bzimage"),
+          Map.entry(25, "feature multiboot"), Map.entry(26, "feature slam"), Map.entry(27, "feature srp"),
+          Map.entry(32, "feature nbi"), Map.entry(33, "feature pxe"), Map.entry(34, "feature elf"),
+          Map.entry(35, "feature comboot"), Map.entry(36, "feature efi"), Map.entry(37, "feature fcoe"),
+          Map.entry(38, "feature vlan"), Map.entry(39, "feature menu"), Map.entry(40, "feature sdi"),
+          Map.entry(41, "feature nfs"), Map.entry(85, "syslogs"), Map.entry(176, "no-pxedhcp"),
+          Map.entry(177, "bus-id"), Map.entry(189, "bios-drive"), Map.entry(190, "username"),
+          Map.entry(191, "password"), Map.entry(235, "version"));
 
   static String facts(ClientFacts f, String indent) {
     StringBuilder b = new StringBuilder();
@@ -173,7 +180,12 @@ final class Render {
     StringBuilder b = new StringBuilder(code == IPXE_ENCAPSULATED ? "iPXE sub-options" : "relay sub-options");
     for (SubOption s : e.subOptions()) {
       String name = code == IPXE_ENCAPSULATED ? IPXE_NAMES.getOrDefault(s.code(), "?") : (s.code() == 1 ? "circuit-id" : s.code() == 2 ? "remote-id" : "?");
-      String value = s.data().length == 1 ? String.valueOf(s.data()[0] & 0xff) : printable(s.data()) ? "'" + text(s.data()) + "'" : hex(s.data());
+      byte[] v = s.data();
+      String value = code == IPXE_ENCAPSULATED && s.code() == 235 && v.length == 3
+          ? (v[0] & 0xff) + "." + (v[1] & 0xff) + "." + (v[2] & 0xff)
+          : code == IPXE_ENCAPSULATED && s.code() == 177 && v.length == 5 && v[0] == 1
+              ? String.format("PCI %02x%02x:%02x%02x", v[1], v[2], v[3], v[4])
+              : s.data().length == 1 ? String.valueOf(s.data()[0] & 0xff) : printable(s.data()) ? "'" + text(s.data()) + "'" : hex(s.data());
       b.append('\n').append(indent).append(s.code()).append(' ').append(name).append(' ').append(value);
     }
     if (!e.complete()) {
