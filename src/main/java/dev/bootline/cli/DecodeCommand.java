@@ -73,6 +73,10 @@ public final class DecodeCommand implements Callable<Integer> {
   @Option(names = "--boot-server", description = "--hex DHCPv4: the request came to UDP 4011.")
   boolean bootServer;
 
+  @Option(names = "--server-address", paramLabel = "ADDR",
+      description = "bootline's IPv4 address for broadcast requests (the template's {{.ServerAddress}}); default: unknown (0.0.0.0).")
+  String serverAddress;
+
   enum Protocol { DHCP4, DHCP6, TFTP }
 
   /** Counts for the closing summary line. */
@@ -213,7 +217,7 @@ public final class DecodeCommand implements Callable<Integer> {
       return;
     }
     Inet4Address us = d != null && d.destination() instanceof Inet4Address a && !a.isAnyLocalAddress()
-        && !a.getHostAddress().equals("255.255.255.255") ? a : (Inet4Address) anyV4();
+        && !a.getHostAddress().equals("255.255.255.255") ? a : configuredServer();
     ProxyResponder.Service service = destinationPort == 4011 ? ProxyResponder.Service.BOOT_SERVER_4011 : ProxyResponder.Service.PROXY_67;
     InetSocketAddress src = d == null ? new InetSocketAddress(anyV4(), 68) : new InetSocketAddress(d.source(), d.sourcePort());
     var arrival = new ProxyResponder.Arrival(service, "capture", 0, us, src, d == null ? anyV4() : d.destination());
@@ -253,6 +257,19 @@ public final class DecodeCommand implements Callable<Integer> {
       case SOLICIT, REQUEST, CONFIRM, RENEW, REBIND, RELEASE, DECLINE, INFORMATION_REQUEST -> true;
       default -> false;
     }).orElse(false);
+  }
+
+  private Inet4Address configuredServer() {
+    if (serverAddress != null && serverAddress.matches("[0-9.]+")) {
+      try {
+        if (InetAddress.getByName(serverAddress) instanceof Inet4Address a) {
+          return a;
+        }
+      } catch (java.net.UnknownHostException e) {
+        // fall through: unknown
+      }
+    }
+    return (Inet4Address) anyV4();
   }
 
   private static String endpoint(InetAddress a, int port) {

@@ -129,6 +129,8 @@ class DecodeCommandTest {
         .contains("DHCPv4 DISCOVER (BOOTREQUEST) xid=0xd5611f45")
         .contains("option 93 Client System Architecture (2 bytes): 0 (Intel x86PC)")
         .contains("protocol:           DHCP4_PROXY");
+    assertThat(guessed.out()).contains("server host:        0.0.0.0");
+    assertThat(Cli.run("decode", "--server-address", "192.0.2.9", "--hex", hex).out()).contains("server host:        192.0.2.9");
     Cli wrong = Cli.run("decode", "--tftp", "--hex", hex);
     assertThat(wrong.exitCode()).isEqualTo(1);
     assertThat(wrong.out()).contains("malformed TFTP");

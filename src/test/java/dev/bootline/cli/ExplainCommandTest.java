@@ -97,6 +97,12 @@ class ExplainCommandTest {
   }
 
   @Test
+  void mainListsTheThreeCommands() {
+    Cli r = Cli.run("--help");
+    assertThat(r.out()).contains("explain").contains("decode").contains("export");
+  }
+
+  @Test
   void usageErrorsSaySo() {
     Cli noPrefix = Cli.run("explain", "--mac", "52:54:00:12:34:56", "--v6");
     assertThat(noPrefix.exitCode()).isEqualTo(2);
