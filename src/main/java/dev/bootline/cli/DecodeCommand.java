@@ -233,6 +233,12 @@ public final class DecodeCommand implements Callable<Integer> {
     if (!(inner instanceof ClientServerMessage c) || !isClientMessage(c) || (m instanceof RelayMessage r && !r.is(MessageType.RELAY_FORW))) {
       return;
     }
+    MessageType t = c.type().orElseThrow();
+    if (t == MessageType.RELEASE || t == MessageType.DECLINE || t == MessageType.CONFIRM) {
+      // The server answers these without asking the policy, so it derives no facts either.
+      out.println("  bootline: a " + t + " gets no boot decision (no client facts)");
+      return;
+    }
     Inet6Address source = d != null && d.source() instanceof Inet6Address a ? a : null;
     Optional<MacRecovery.Recovered> rec = MacRecovery.recover(m, source);
     if (rec.isEmpty()) {

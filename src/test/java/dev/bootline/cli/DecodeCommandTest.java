@@ -106,7 +106,8 @@ class DecodeCommandTest {
     assertThat(v6)
         .contains("client facts (as bootline's DHCPv6 server derives them):")
         .contains("mac:                52:54:00:12:34:56 (from duid)")
-        .contains("option 61 Client Architecture: 7 (EFI x86-64)");
+        .contains("option 61 Client Architecture: 7 (EFI x86-64)")
+        .contains("bootline: a RELEASE gets no boot decision (no client facts)");
   }
 
   @Test
