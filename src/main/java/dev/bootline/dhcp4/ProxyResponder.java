@@ -165,10 +165,7 @@ public final class ProxyResponder {
       return silent(type.get() == Dhcp4MessageType.REQUEST ? "request_for_other_server" : "unanswered_type", why);
     }
 
-    Optional<PxeSubOption.BootItem> bootItem =
-        arrival.service() == Service.BOOT_SERVER_4011
-            ? o.pxeVendorOptions().flatMap(PxeVendorOptions::bootItem)
-            : Optional.empty();
+    Optional<PxeSubOption.BootItem> bootItem = bootItem(request, arrival);
     ClientFacts facts = facts(request, mac, arrival, bootItem);
     BootPlan plan = policy.decide(facts, assignments);
     Outcome outcome = answer(request, arrival, facts, plan, bootItem);
@@ -179,6 +176,21 @@ public final class ProxyResponder {
   }
 
   // ---- facts
+
+  /**
+   * The facts {@link #respond} would derive from a PXE/HTTP-boot request arriving at {@code arrival}, without deciding
+   * or remembering anything: {@code bootline decode} and {@code explain} show them.
+   */
+  public ClientFacts facts(Dhcp4Message request, Arrival arrival) throws MalformedPacketException {
+    return facts(request, request.requireEthernetMac(), arrival, bootItem(request, arrival));
+  }
+
+  private static Optional<PxeSubOption.BootItem> bootItem(Dhcp4Message request, Arrival arrival)
+      throws MalformedPacketException {
+    return arrival.service() == Service.BOOT_SERVER_4011
+        ? request.options().pxeVendorOptions().flatMap(PxeVendorOptions::bootItem)
+        : Optional.empty();
+  }
 
   private ClientFacts facts(
       Dhcp4Message request, MacAddress mac, Arrival arrival, Optional<PxeSubOption.BootItem> bootItem) {

@@ -235,7 +235,8 @@ public final class Dhcp6Responder {
     }
   }
 
-  private ClientFacts facts(ClientServerMessage msg, MacAddress mac, String macSource, Arrival arrival) {
+  /** The facts a client message gives the policy (public: {@code bootline decode} derives them the same way). */
+  public static ClientFacts facts(ClientServerMessage msg, MacAddress mac, String macSource, Arrival arrival) {
     Optional<String> vendor = msg.vendorClass().flatMap(v -> v.strings().stream().findFirst());
     List<Arch> archs = msg.clientArchTypes().stream().map(Arch::new).toList();
     boolean ipxe = msg.userClasses().stream().anyMatch(u -> u.equals("iPXE"));
