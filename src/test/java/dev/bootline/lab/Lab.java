@@ -133,8 +133,19 @@ public final class Lab implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets a MAC. The link is taken down and back up when it was up, so its IPv6 link-local (EUI-64) is derived from the
+   * new MAC — relayed DHCPv6 tests recover the MAC from it.
+   */
   public void mac(Netns ns, String ifName, String mac) {
+    boolean wasUp = ip(ns, "-o", "link", "show", "dev", ifName).contains("<") && ip(ns, "-o", "link", "show", "dev", ifName).matches("(?s).*[<,]UP[,>].*");
+    if (wasUp) {
+      ip(ns, "link", "set", ifName, "down");
+    }
     ip(ns, "link", "set", ifName, "address", mac);
+    if (wasUp) {
+      ip(ns, "link", "set", ifName, "up");
+    }
   }
 
   /** Kernel ifindex of an interface inside a namespace. */
