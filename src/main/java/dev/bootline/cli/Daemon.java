@@ -97,8 +97,14 @@ final class Daemon implements AutoCloseable {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BootPolicy policy = new BootPolicy(cfg);
     // --- timeline: per-machine assignments (store in the state dir, admin API, boot.ipxe; dev.bootline.http) ---
-    dev.bootline.http.AssignmentStore assignmentStore = dev.bootline.http.AssignmentStore.open(stateDir);
-    Optional<String> adminToken = AdminServer.readToken(cfg.http().adminTokenFile());
+    dev.bootline.http.AssignmentStore assignmentStore;
+    Optional<String> adminToken;
+    try {
+      assignmentStore = dev.bootline.http.AssignmentStore.open(stateDir);
+      adminToken = AdminServer.readToken(cfg.http().adminTokenFile());
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage()); // a broken assignments.json or token file is the operator's to fix
+    }
     Assignment.Source assignments = assignmentStore;
     // --- end timeline (continued below, after the admin server exists) ---
 
