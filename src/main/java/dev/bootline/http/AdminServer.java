@@ -138,7 +138,7 @@ public final class AdminServer implements AutoCloseable {
     if (events.handle(request, response, callback)) {
       return true;
     }
-    String path = request.getHttpURI().getPath();
+    String path = request.getHttpURI().getDecodedPath(); // browsers send %3A for ':' in a MAC
     boolean machinePath = path.startsWith(MACHINES + "/");
     if (machinePath && (HttpMethod.PUT.is(request.getMethod()) || HttpMethod.DELETE.is(request.getMethod()))) {
       return AssignmentApi.change(this, request, response, callback, path.substring(MACHINES.length() + 1));
