@@ -93,6 +93,11 @@ final class HeadlessChromium implements AutoCloseable {
   /** Loads {@code url} and waits until {@code readyExpression} (JavaScript) is true; returns the rendered DOM. */
   String load(String url, String readyExpression) throws Exception {
     call("Page.navigate", Map.of("url", url));
+    return waitFor(readyExpression);
+  }
+
+  /** Waits (up to a minute) until {@code readyExpression} is true on the current page; returns the rendered DOM. */
+  String waitFor(String readyExpression) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     // Until the new document exists the expression may throw (no body yet): that is "not ready".
     String ready = "(() => { try { return !!(" + readyExpression + "); } catch (e) { return false; } })()";

@@ -107,6 +107,23 @@ class WebPageChromiumTest {
   }
 
   @Test
+  void aStepRecordedWhileThePageIsOpenAppearsWithoutAReload() throws Exception {
+    String fresh = "52:54:00:fe:ed:01";
+    try (HeadlessChromium chromium = HeadlessChromium.start()) {
+      chromium.load("http://127.0.0.1:" + admin.ports().getFirst() + "/", "document.body.dataset.snapshot");
+      assertThat(rows(chromium.dom(), "machine")).extracting(Row::mac).doesNotContain(fresh);
+      record(fresh, "2001:db8::99", "http_boot", Map.of("arch", 16));
+      record(BOOTED, null, "firmware_init", Map.of("arch", 0)); // BOOTED reboots: its stage goes back
+      String dom = chromium.waitFor("document.querySelector('tr[data-mac=\"" + fresh + "\"]')"
+          + " && document.querySelector('tr[data-mac=\"" + BOOTED + "\"]').dataset.stage === 'firmware_init'");
+      Row row = row(dom, fresh);
+      assertThat(row.attr("data-stage")).isEqualTo("http_boot");
+      assertThat(row.text()).contains("2001:db8::99").contains("x64 UEFI HTTP");
+      chromium.screenshot(SHOTS.resolve("live.png"));
+    }
+  }
+
+  @Test
   void perMachineTimelineShowsEveryStepWithRepeats() throws Exception {
     String dom;
     try (HeadlessChromium chromium = HeadlessChromium.start()) {
