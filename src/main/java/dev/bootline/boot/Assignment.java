@@ -17,13 +17,19 @@ public sealed interface Assignment {
   /** Chain iPXE to this URL instead of the template. */
   record ChainUrl(String url) implements Assignment {}
 
-  /** Hand iPXE this script (starts with {@code #!ipxe}) from bootline's boot plane. */
+  /**
+   * Hand iPXE this script (starts with {@code #!ipxe}) from bootline's boot plane. PXE firmware is chained to iPXE
+   * first; UEFI HTTP-boot firmware, which cannot run a script, gets the default policy (as for {@link Kernel}).
+   */
   record Script(String script) implements Assignment {}
 
   /** Boot this kernel (and initrd, when given) with this command line, through a generated iPXE script. */
   record Kernel(String kernel, Optional<String> initrd, String cmdline) implements Assignment {}
 
-  /** PXE firmware: skip the menu and boot the configured menu item at this 0-based index. */
+  /**
+   * PXE firmware: skip the menu and boot the configured proxy-dhcp menu item at this 0-based index. iPXE and
+   * HTTP-boot firmware, which never see the menu, get the default policy.
+   */
   record MenuItem(int item) implements Assignment {}
 
   /** Lookup by MAC; the policy only reads it. */

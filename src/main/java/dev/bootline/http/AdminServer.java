@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/machines} — JSON list, most recently seen first, of {@code {"mac","ip","stage","last_event",
  *       "first_seen","last_seen","event_count","assignment"}} ({@code assignment} null or its JSON)
  *   <li>{@code GET /api/machines/<mac>} (any notation) — the same object plus {@code "timeline":[…]} (oldest first);
- *       404 {@code {"error":…,"mac":…}} for a machine with no events in memory, 400 for a malformed MAC
+ *       404 {@code {"error":…,"mac":…}} for a machine with neither events in memory nor an assignment, 400 for a
+ *       malformed MAC
  * </ul>
  *
  * Never redirects. Jetty core on virtual threads, as the boot plane.
