@@ -56,6 +56,10 @@ public final class BootPolicy {
       if (a.isPresent() && a.get() instanceof Assignment.Local) {
         return new LocalBoot("local_boot", "assignment: boot from local disk");
       }
+      if (a.isPresent() && a.get() instanceof Assignment.MenuItem m) {
+        return assignedMenuItem(f, m.item());
+      }
+      // chain/script/kernel need iPXE: PXE firmware is chained to iPXE as usual, which then asks again.
       return forPxeFirmware(f);
     }
     return new AddressOnly("os_init", "neither PXE/HTTP-boot firmware nor iPXE: a booted OS");
@@ -65,6 +69,13 @@ public final class BootPolicy {
     if (a.isPresent() && a.get() instanceof Assignment.ChainUrl c) {
       return new HttpUrl(c.url(), "point_ipxe_to_http_boot", "iPXE: assignment chains to " + c.url());
     }
+    if (a.isPresent() && ipxeScript(a.get()).isPresent()) {
+      // local/script/kernel: iPXE fetches the script bootline renders for it from the boot plane.
+      String what = a.get() instanceof Assignment.Local ? "local" : a.get() instanceof Assignment.Script ? "script" : "kernel";
+      return bootScriptUrl(f)
+          .<BootPlan>map(u -> new HttpUrl(u, "point_ipxe_to_http_boot", "iPXE: assignment '" + what + "', script at " + u))
+          .orElseGet(() -> new Ignore("ignored", "iPXE: assignment '" + what + "', but bootline has no HTTP address on " + f.interfaceName()));
+    }
     // Never hand iPXE another iPXE binary: that is the chainload loop.
     return template(f, "point_ipxe_to_http_boot", "iPXE: the HTTP-boot URL from the template")
         .orElseGet(
@@ -72,6 +83,50 @@ public final class BootPolicy {
                 f.protocol() == Protocol.DHCP6
                     ? new AddressOnly("os_init", "iPXE, but no http-boot-url-template is configured")
                     : new Ignore("ignored", "iPXE, but no http-boot-url-template is configured"));
+  }
+
+  /**
+   * The iPXE script bootline serves at {@code /mac/<mac>/boot.ipxe} for an assignment, if the assignment implies one
+   * (local, script, kernel, chain); empty means: serve the netboot dir's file as without an assignment.
+   */
+  public static Optional<String> ipxeScript(Assignment a) {
+    return switch (a) {
+      case Assignment.Script s -> Optional.of(s.script().endsWith("\n") ? s.script() : s.script() + "\n");
+      case Assignment.Kernel k -> {
+        StringBuilder b = new StringBuilder("#!ipxe\nkernel ").append(k.kernel());
+        if (!k.cmdline().isEmpty()) {
+          b.append(' ').append(k.cmdline());
+        }
+        b.append('\n');
+        k.initrd().ifPresent(i -> b.append("initrd ").append(i).append('\n'));
+        yield Optional.of(b.append("boot\n").toString());
+      }
+      case Assignment.ChainUrl c -> Optional.of("#!ipxe\nchain " + c.url() + "\n");
+      case Assignment.Local l -> Optional.of("#!ipxe\nexit\n"); // iPXE returns to the firmware's next boot entry
+      case Assignment.Ignore i -> Optional.empty();
+      case Assignment.MenuItem m -> Optional.empty();
+    };
+  }
+
+  /** {@code http://<bootline on the client's link>[:port]/mac/<mac>/boot.ipxe}, on the first boot-plane listener. */
+  private Optional<String> bootScriptUrl(ClientFacts f) {
+    if (f.serverHost().isEmpty() || config.http().listen().isEmpty()) {
+      return Optional.empty();
+    }
+    int port = config.http().listen().getFirst().port();
+    return Optional.of("http://" + f.serverHost().get() + (port == 80 ? "" : ":" + port) + "/mac/" + f.mac() + "/boot.ipxe");
+  }
+
+  private BootPlan assignedMenuItem(ClientFacts f, int item) {
+    Optional<BootlineConfig.Menu> menu = config.proxyDhcp().menu();
+    Optional<Arch> arch = f.primaryArch();
+    if (menu.isEmpty()) {
+      return new Ignore("ignored", "assignment: menu item " + item + ", but no menu is configured");
+    }
+    if (arch.isEmpty()) {
+      return new Ignore("ignored", "PXE client without option 93/61 or :Arch: in its vendor class");
+    }
+    return menuChoice(f, arch.get(), menu.get(), menuItemType(item));
   }
 
   private BootPlan forPxeFirmware(ClientFacts f) {

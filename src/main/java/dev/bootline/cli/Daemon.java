@@ -103,7 +103,17 @@ final class Daemon implements AutoCloseable {
     running.push(events);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BootPolicy policy = new BootPolicy(cfg);
-    Assignment.Source assignments = Assignment.Source.NONE;
+    // --- timeline: per-machine assignments (store in the state dir, admin API, boot.ipxe; dev.bootline.http) ---
+    dev.bootline.http.AssignmentStore assignmentStore;
+    Optional<String> adminToken;
+    try {
+      assignmentStore = dev.bootline.http.AssignmentStore.open(stateDir);
+      adminToken = AdminServer.readToken(cfg.http().adminTokenFile());
+    } catch (IOException e) {
+      throw new StartupException(e.getMessage()); // a broken assignments.json or token file is the operator's to fix
+    }
+    Assignment.Source assignments = assignmentStore;
+    // --- end timeline (continued below, after the admin server exists) ---
 
     if (cfg.dhcp6().enabled() && cfg.dhcp6().baseAddress().isPresent()) {
       Duid duid = serverDuid(ifaces);
@@ -174,6 +184,10 @@ final class Daemon implements AutoCloseable {
     admin.start();
     http.addRoute(admin.events());
     // --- end events over HTTP ---
+    // --- timeline (continued): assignment API on the admin plane, rendered boot.ipxe on the boot plane ---
+    admin.assignments(assignmentStore, adminToken);
+    http.addRoute(new dev.bootline.http.BootScriptRoute(assignmentStore, events));
+    // --- end timeline ---
     running.push(http);
     http.start();
   }

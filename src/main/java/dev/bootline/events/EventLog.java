@@ -148,6 +148,7 @@ public final class EventLog implements AutoCloseable, EventSink {
   private final ArrayBlockingQueue<BootEvent> handoff;
   private final ReentrantLock handoffLock = new ReentrantLock();
   private long nextId; // guarded by handoffLock
+  private final StageProgress progress; // guarded by handoffLock: repeat/jump markers follow id order
   private volatile boolean closing;
   private final AtomicLong dropsToReport = new AtomicLong();
 
@@ -191,6 +192,7 @@ public final class EventLog implements AutoCloseable, EventSink {
     this.handoff = new ArrayBlockingQueue<>(options.handoffCapacity());
     this.recent = new BootEvent[options.recentEvents()];
     this.timelines = new Timelines(options.maxMachines(), options.eventsPerMachine(), options.maxTimelineEvents());
+    this.progress = new StageProgress(options.maxMachines());
   }
 
   /**
@@ -239,7 +241,8 @@ public final class EventLog implements AutoCloseable, EventSink {
    * @param mac the client's hardware address in any common notation, or null for events not tied to a machine
    * @param ip the client's address if known, else null
    * @param name the event name, e.g. {@link EventNames#HTTP_BOOT}
-   * @param detail small JSON-able values (ordered); copied, so the caller may reuse the map; may be null
+   * @param detail small JSON-able values (ordered); copied, so the caller may reuse the map; may be null. A stage
+   *     event gets {@code repeat_event} / {@code jump_to} added when it repeats or skips stages ({@link StageProgress})
    * @param server the emitting server instance, e.g. {@code "dhcp6@br0"}
    * @return the event with its id, or with id {@link BootEvent#NOT_JOURNALED} if it could not be handed off
    * @throws IllegalArgumentException if {@code mac} is not a hardware address
@@ -260,7 +263,9 @@ public final class EventLog implements AutoCloseable, EventSink {
           return notJournaled(normalisedMac, ip, name, normalisedDetail, server, false);
         }
         BootEvent event =
-            new BootEvent(nextId, clock.instant(), normalisedMac, ip, name, normalisedDetail, server);
+            new BootEvent(
+                nextId, clock.instant(), normalisedMac, ip, name,
+                progress.annotate(normalisedMac, name, normalisedDetail), server);
         if (!handoff.offer(event)) {
           handoffWaits.incrementAndGet();
           if (!handoff.offer(event, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
@@ -508,6 +513,8 @@ public final class EventLog implements AutoCloseable, EventSink {
     }
     // An empty last segment still tells where ids continue (its name is its first id).
     nextId = Math.max(lastId + 1, found.isEmpty() ? 1 : found.lastKey());
+    // A machine that repeats its stage right after a restart is still a repeat.
+    timelines.summaries().values().forEach(m -> progress.seed(m.mac(), m.stage()));
     if (activePath == null) {
       createSegment(nextId);
     } else {

@@ -2,6 +2,7 @@ package dev.bootline.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bootline.boot.Assignment;
 import dev.bootline.events.BootEvent;
 import dev.bootline.events.MachineSummary;
 import java.io.IOException;
@@ -73,9 +74,11 @@ final class EventJson {
 
   /**
    * A machine in the admin API: {@code {"mac","ip","stage","last_event":{event object},"first_seen","last_seen",
-   * "event_count"}}, and {@code "timeline":[…]} when {@code timeline} is not null.
+   * "event_count","assignment"}} ({@code assignment}: null or {@link AssignmentJson}'s object), and {@code
+   * "timeline":[…]} when {@code timeline} is not null.
    */
-  static void writeMachine(JsonGenerator g, MachineSummary m, List<BootEvent> timeline) throws IOException {
+  static void writeMachine(JsonGenerator g, MachineSummary m, List<BootEvent> timeline, Assignment assignment)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("mac", m.mac());
     g.writeStringField("ip", m.ip());
@@ -89,6 +92,8 @@ final class EventJson {
     g.writeStringField("first_seen", text(m.firstSeen()));
     g.writeStringField("last_seen", text(m.lastSeen()));
     g.writeNumberField("event_count", m.eventCount());
+    g.writeFieldName("assignment");
+    g.writeObject(assignment == null ? null : AssignmentJson.toMap(assignment));
     if (timeline != null) {
       g.writeArrayFieldStart("timeline");
       for (BootEvent e : timeline) {

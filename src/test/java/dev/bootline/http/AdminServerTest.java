@@ -152,7 +152,7 @@ class AdminServerTest {
   @Test
   void neverRedirectsAndIsReadOnly() throws Exception {
     assertThat(get("/api/machines/").statusCode()).isEqualTo(400);
-    assertThat(get("/").statusCode()).isEqualTo(404);
+    assertThat(get("/nope").statusCode()).isEqualTo(404);
     assertThat(get("/api").statusCode()).isEqualTo(404);
     HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/api/machines"))
         .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
