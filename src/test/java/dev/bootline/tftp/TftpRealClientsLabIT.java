@@ -77,13 +77,13 @@ class TftpRealClientsLabIT {
     run("ip", "-n", clientNs, "link", "set", "lo", "up");
     // created directly inside the two lab namespaces, never in the root namespace
     run("ip", "link", "add", "tftp0", "netns", ns, "type", "veth", "peer", "name", "tftp1", "netns", clientNs);
-    for (String a : List.of("10.99.0.1/24", "10.99.0.2/24")) {
+    for (String a : List.of("198.51.100.1/24", "198.51.100.2/24")) {
       run("ip", "-n", ns, "addr", "add", a, "dev", "tftp0");
     }
     for (String a : List.of("2001:db8:99::1/64", "2001:db8:99::2/64")) {
       run("ip", "-n", ns, "addr", "add", a, "dev", "tftp0", "nodad");
     }
-    run("ip", "-n", clientNs, "addr", "add", "10.99.0.10/24", "dev", "tftp1");
+    run("ip", "-n", clientNs, "addr", "add", "198.51.100.10/24", "dev", "tftp1");
     run("ip", "-n", clientNs, "addr", "add", "2001:db8:99::10/64", "dev", "tftp1", "nodad");
     run("ip", "-n", ns, "link", "set", "tftp0", "mtu", "1400", "up");
     run("ip", "-n", clientNs, "link", "set", "tftp1", "mtu", "1400", "up");
@@ -201,8 +201,8 @@ class TftpRealClientsLabIT {
     String cp = System.getProperty("java.class.path");
     for (String[] c :
         List.of(
-            new String[] {"10.99.0.1", "blksize=1368"},
-            new String[] {"10.99.0.2", "blksize=1368"},
+            new String[] {"198.51.100.1", "blksize=1368"},
+            new String[] {"198.51.100.2", "blksize=1368"},
             new String[] {"2001:db8:99::1", "blksize=1348"},
             new String[] {"2001:db8:99::2", "blksize=1348"})) {
       Result r =
