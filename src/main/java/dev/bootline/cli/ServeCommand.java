@@ -118,6 +118,7 @@ public final class ServeCommand implements Callable<Integer> {
       System.out.println("configuration OK: interfaces " + String.join(", ", cfg.interfaces()));
       return 0;
     }
+    LogFormat.apply(cfg.logging().format()); // text (logback.xml) or one JSON object per line
     return Daemon.run(cfg);
   }
 }
