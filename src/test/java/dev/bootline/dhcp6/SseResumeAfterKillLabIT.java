@@ -96,8 +96,15 @@ class SseResumeAfterKillLabIT {
     String metrics = lab.exec(srv, "curl", "-sf", "http://" + ADMIN + "/metrics");
     assertThat(metrics).contains("bootline_dhcp6_packets_total{", "bootline_events_total{name=",
         "bootline_journal_recorded_total", "bootline_journal_torn_records_total", "bootline_http_fetches_active",
-        "bootline_tftp_transfers_active", "bootline_sse_subscribers 1.0");
+        "bootline_tftp_transfers_active", "bootline_sse_subscribers 1.0", "bootline_dhcp6_packets_received_total");
     assertThat(metrics).containsPattern("bootline_proxy_packets_received_total \\d");
+
+    // bootline.events{name} counts what this process recorded: the events the client saw after the restart
+    java.util.Map<String, Long> afterRestart = lines(sse, "EVENT ").stream()
+        .filter(l -> Long.parseLong(l.split(" ")[1]) > lastBeforeKill)
+        .collect(java.util.stream.Collectors.groupingBy(l -> l.split(" ")[2], java.util.stream.Collectors.counting()));
+    afterRestart.forEach((name, count) ->
+        assertThat(metrics).contains("bootline_events_total{name=\"" + name + "\"} " + count.doubleValue()));
 
     List<Long> ids = eventIds(sse);
     long n = ids.getLast();
