@@ -60,6 +60,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
   private final Map<String, LongAdder> malformed = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> sendErrors = new ConcurrentHashMap<>();
 
+  private final Object meterLock = new Object();
   private volatile MeterRegistry metrics;
   private volatile Map<Integer, NetInterface> links = Map.of();
   private final AtomicLong linksReadAt = new AtomicLong();
@@ -314,14 +315,20 @@ public final class ProxyDhcpServer implements AutoCloseable {
     if (counters == null) {
       return;
     }
-    counters.computeIfAbsent(key, k -> {
-      LongAdder a = new LongAdder();
-      MeterRegistry r = metrics;
-      if (r != null) {
-        register(r, counters, k, a);
+    LongAdder a = counters.get(key);
+    if (a == null) {
+      synchronized (meterLock) { // a reason's first appearance only: bindMetrics sees every key
+        a = counters.computeIfAbsent(key, k -> {
+          LongAdder fresh = new LongAdder();
+          MeterRegistry r = metrics;
+          if (r != null) {
+            register(r, counters, k, fresh);
+          }
+          return fresh;
+        });
       }
-      return a;
-    }).increment();
+    }
+    a.increment();
   }
 
   /**
@@ -329,14 +336,16 @@ public final class ProxyDhcpServer implements AutoCloseable {
    * (result answered, silent, malformed or send_failed), reading the same adders the getters read.
    */
   public void bindMetrics(MeterRegistry registry) {
-    metrics = registry;
+    synchronized (meterLock) {
+      metrics = registry;
+      for (Map<String, LongAdder> m : List.of(silent, malformed, sendErrors)) {
+        m.forEach((k, a) -> register(registry, m, k, a)); // reasons counted before binding
+      }
+    }
     FunctionCounter.builder("bootline.proxy.packets.received", received, LongAdder::sum)
         .description("proxyDHCP datagrams received on ports 67 and 4011").register(registry);
     FunctionCounter.builder("bootline.proxy.packets", answered, LongAdder::sum)
         .tags("result", "answered", "reason", "reply").description("proxyDHCP datagrams by outcome").register(registry);
-    for (Map<String, LongAdder> m : List.of(silent, malformed, sendErrors)) {
-      m.forEach((k, a) -> register(registry, m, k, a)); // keys counted before binding; re-registering is a no-op
-    }
   }
 
   private void register(MeterRegistry registry, Map<String, LongAdder> counters, String key, LongAdder adder) {

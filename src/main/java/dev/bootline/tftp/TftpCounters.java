@@ -15,21 +15,27 @@ public final class TftpCounters {
   private volatile BiConsumer<String, LongAdder> onNewKey;
 
   void add(String key, long n) {
-    counters.computeIfAbsent(key, k -> {
-      LongAdder a = new LongAdder();
-      BiConsumer<String, LongAdder> hook = onNewKey;
-      if (hook != null) {
-        hook.accept(k, a);
+    LongAdder a = counters.get(key);
+    if (a == null) {
+      synchronized (this) { // a key's first appearance only: so watch() sees every key exactly once or more
+        a = counters.computeIfAbsent(key, k -> {
+          LongAdder fresh = new LongAdder();
+          BiConsumer<String, LongAdder> hook = onNewKey;
+          if (hook != null) {
+            hook.accept(k, fresh);
+          }
+          return fresh;
+        });
       }
-      return a;
-    }).add(n);
+    }
+    a.add(n);
   }
 
   /**
    * Tells {@code hook} about every counter, the existing ones now and each new key when it first appears (metrics
    * bridges read the adder on scrape). A counter may be reported twice; the hook must be idempotent.
    */
-  public void watch(BiConsumer<String, LongAdder> hook) {
+  public synchronized void watch(BiConsumer<String, LongAdder> hook) {
     onNewKey = hook;
     counters.forEach(hook);
   }
