@@ -190,6 +190,17 @@ final class Daemon implements AutoCloseable {
     // --- end timeline ---
     running.push(http);
     http.start();
+    // ===== BEGIN ops block: every running server's counters in /metrics (dev.bootline.metrics) =====
+    for (AutoCloseable c : running) {
+      switch (c) {
+        case ProxyDhcpServer p -> dev.bootline.metrics.BootlineMetrics.bind(metrics, p);
+        case TftpServer t -> dev.bootline.metrics.BootlineMetrics.bind(metrics, t);
+        case BootHttpServer h -> dev.bootline.metrics.BootlineMetrics.bind(metrics, h);
+        case EventLog e -> dev.bootline.metrics.BootlineMetrics.bind(metrics, e);
+        default -> { } // Dhcp6Server counts into the registry itself; AdminServer registers bootline.sse.subscribers
+      }
+    }
+    // ===== END ops block =====
   }
 
   private static TftpEvents tftpEvents(EventSink events, BootPolicy policy) {

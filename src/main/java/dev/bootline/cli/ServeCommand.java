@@ -60,7 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = {"--admin-listen", "-admin-listen"}, paramLabel = "ADDR", description = "Admin HTTP listen address(es), e.g. 127.0.0.1:6315.")
   List<String> adminListen;
 
-  @Option(names = {"--log-format"}, paramLabel = "text|json", description = "Log line format.")
+  @Option(names = {"--log-format"}, paramLabel = "text|json", description = "Log line format: text (one human line per decision, the default) or json (one JSON object per line on stderr).")
   String logFormat;
 
   @Option(names = {"--check"}, description = "Validate the configuration and exit (0 = valid).")
@@ -117,6 +117,9 @@ public final class ServeCommand implements Callable<Integer> {
     if (check) {
       System.out.println("configuration OK: interfaces " + String.join(", ", cfg.interfaces()));
       return 0;
+    }
+    if (cfg.logging().format().equals("json")) {
+      LogFormat.apply("json"); // one JSON object per line; text stays exactly as logback.xml (or the operator's own) says
     }
     return Daemon.run(cfg);
   }

@@ -10,6 +10,8 @@ import dev.bootline.net.ReceivedDatagram;
 import dev.bootline.net.UdpSocket;
 import dev.bootline.net.UdpSocketConfig;
 import dev.bootline.wire.MalformedPacketException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -58,6 +60,8 @@ public final class ProxyDhcpServer implements AutoCloseable {
   private final Map<String, LongAdder> malformed = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> sendErrors = new ConcurrentHashMap<>();
 
+  private final Object meterLock = new Object();
+  private volatile MeterRegistry metrics;
   private volatile Map<Integer, NetInterface> links = Map.of();
   private final AtomicLong linksReadAt = new AtomicLong();
   private final List<UdpSocket> sockets = new ArrayList<>();
@@ -181,27 +185,27 @@ public final class ProxyDhcpServer implements AutoCloseable {
       try {
         handle(socket, service, d, Arrays.copyOf(buffer.array(), d.length()));
       } catch (RuntimeException e) { // a bug must not stop the server: count it, log it, keep serving
-        count(silent, "internal_error");
+        count("silent", "internal_error");
         log.error("proxy DHCP failed on a datagram from {}", d.source(), e);
       }
     }
   }
 
   private void handle(UdpSocket socket, ProxyResponder.Service service, ReceivedDatagram d, byte[] packet) {
-    received.increment();
+    count("received", "");
     NetInterface link = link(d.ifIndex());
     if (link == null) {
-      count(silent, "not_our_interface");
+      count("silent", "not_our_interface");
       log.debug("ignored datagram on ifindex {} (not a configured interface)", d.ifIndex());
       return;
     }
     Optional<Inet4Address> us = ourAddress(link, d.destination());
     if (us.isEmpty()) {
-      count(silent, "interface_without_ipv4");
+      count("silent", "interface_without_ipv4");
       return;
     }
     if (d.truncated()) {
-      count(malformed, "truncated_datagram");
+      count("malformed", "truncated_datagram");
       return;
     }
     ProxyResponder.Outcome outcome;
@@ -212,7 +216,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
               request,
               new ProxyResponder.Arrival(service, link.name(), link.index(), us.get(), d.source(), d.destination()));
     } catch (MalformedPacketException e) {
-      count(malformed, e.reason());
+      count("malformed", e.reason());
       log.debug("malformed DHCP from {} on {}: {} ({})", d.source(), link.name(), e.reason(), e.getMessage());
       return;
     }
@@ -220,9 +224,9 @@ public final class ProxyDhcpServer implements AutoCloseable {
       case ProxyResponder.Reply r -> {
         try {
           socket.send(ByteBuffer.wrap(r.message().encode()), r.destination(), r.ifIndex(), r.source());
-          answered.increment();
+          count("answered", "");
         } catch (IOException e) {
-          count(sendErrors, e.getClass().getSimpleName());
+          count("send_failed", e.getClass().getSimpleName());
           log.warn("proxy DHCP reply to {} via {} failed: {}", r.destination(), link.name(), e.toString());
           return;
         }
@@ -238,7 +242,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
             r.plan().reason());
       }
       case ProxyResponder.Silent s -> {
-        count(silent, s.reason());
+        count("silent", s.reason());
         if (s.facts().isPresent()) {
           log.info("{} on {}:{} not answered ({}: {})", s.facts().get().mac(), link.name(), service.port, s.reason(), s.detail());
         } else {
@@ -291,8 +295,63 @@ public final class ProxyDhcpServer implements AutoCloseable {
     linksReadAt.set(System.nanoTime());
   }
 
-  private static void count(Map<String, LongAdder> counters, String key) {
-    counters.computeIfAbsent(key, k -> new LongAdder()).increment();
+  /** Counts one datagram: {@code received}, {@code answered}, or silent/malformed/send_failed with its reason. */
+  void count(String result, String key) {
+    Map<String, LongAdder> counters =
+        switch (result) {
+          case "received" -> {
+            received.increment();
+            yield null;
+          }
+          case "answered" -> {
+            answered.increment();
+            yield null;
+          }
+          case "silent" -> silent;
+          case "malformed" -> malformed;
+          case "send_failed" -> sendErrors;
+          default -> throw new IllegalArgumentException(result);
+        };
+    if (counters == null) {
+      return;
+    }
+    LongAdder a = counters.get(key);
+    if (a == null) {
+      synchronized (meterLock) { // a reason's first appearance only: bindMetrics sees every key
+        a = counters.computeIfAbsent(key, k -> {
+          LongAdder fresh = new LongAdder();
+          MeterRegistry r = metrics;
+          if (r != null) {
+            register(r, counters, k, fresh);
+          }
+          return fresh;
+        });
+      }
+    }
+    a.increment();
+  }
+
+  /**
+   * Publishes the counters as {@code bootline.proxy.packets.received} and {@code bootline.proxy.packets{result,reason}}
+   * (result answered, silent, malformed or send_failed), reading the same adders the getters read.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    synchronized (meterLock) {
+      metrics = registry;
+      for (Map<String, LongAdder> m : List.of(silent, malformed, sendErrors)) {
+        m.forEach((k, a) -> register(registry, m, k, a)); // reasons counted before binding
+      }
+    }
+    FunctionCounter.builder("bootline.proxy.packets.received", received, LongAdder::sum)
+        .description("proxyDHCP datagrams received on ports 67 and 4011").register(registry);
+    FunctionCounter.builder("bootline.proxy.packets", answered, LongAdder::sum)
+        .tags("result", "answered", "reason", "reply").description("proxyDHCP datagrams by outcome").register(registry);
+  }
+
+  private void register(MeterRegistry registry, Map<String, LongAdder> counters, String key, LongAdder adder) {
+    String result = counters == silent ? "silent" : counters == malformed ? "malformed" : "send_failed";
+    FunctionCounter.builder("bootline.proxy.packets", adder, LongAdder::sum)
+        .tags("result", result, "reason", key).description("proxyDHCP datagrams by outcome").register(registry);
   }
 
   private static Map<String, Long> snapshot(Map<String, LongAdder> counters) {

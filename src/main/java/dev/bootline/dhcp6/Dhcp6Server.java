@@ -82,6 +82,7 @@ public final class Dhcp6Server implements AutoCloseable {
         log.warn("DHCPv6 receive failed: {}", e.getMessage());
         continue;
       }
+      metrics.counter("bootline.dhcp6.packets.received").increment(); // every datagram; packets{result} says what became of it
       try {
         handle(buf, d);
       } catch (RuntimeException e) {

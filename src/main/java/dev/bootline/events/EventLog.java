@@ -173,6 +173,7 @@ public final class EventLog implements AutoCloseable, EventSink {
 
   // Counters.
   private final AtomicLong recorded = new AtomicLong();
+  private volatile java.util.function.Consumer<BootEvent> onRecorded;
   private final AtomicLong handoffWaits = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong rejectedAfterClose = new AtomicLong();
@@ -274,6 +275,10 @@ public final class EventLog implements AutoCloseable, EventSink {
         }
         nextId++;
         recorded.incrementAndGet();
+        java.util.function.Consumer<BootEvent> hook = onRecorded;
+        if (hook != null) {
+          hook.accept(event);
+        }
         return event;
       } finally {
         handoffLock.unlock();
@@ -387,6 +392,14 @@ public final class EventLog implements AutoCloseable, EventSink {
     } finally {
       stateLock.unlock();
     }
+  }
+
+  /**
+   * Called with each event {@link #record} accepted (in id order, on the recording thread, under the handoff lock: must
+   * be quick and must not record). For metrics ({@code bootline.events{name}}); one hook, the last set wins.
+   */
+  public void onRecorded(java.util.function.Consumer<BootEvent> hook) {
+    onRecorded = hook;
   }
 
   public EventLogStats stats() {

@@ -6,6 +6,7 @@ import dev.bootline.wire.MacAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -72,6 +73,11 @@ public final class BootHttpServer implements AutoCloseable {
   private final List<ServerConnector> plain = new ArrayList<>();
   private final List<ServerConnector> secure = new ArrayList<>();
   private TlsReloader tls;
+  private final java.util.concurrent.atomic.AtomicInteger activeFetches = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.LongAdder bytesSent = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder fetchesComplete = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder fetchesFailed = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder fetchesNotFound = new java.util.concurrent.atomic.LongAdder();
 
   public BootHttpServer(
       List<BootlineConfig.ListenAddress> listen, Optional<Path> netbootDir, IpxeCatalog ipxe, FetchListener listener) {
@@ -154,6 +160,21 @@ public final class BootHttpServer implements AutoCloseable {
     log.info("HTTP boot plane listening on {}{}", ports(), secure.isEmpty() ? "" : ", HTTPS on " + tlsPorts());
   }
 
+  /** File fetches (mac/ and ipxe/ routes) whose response has not completed or failed yet. */
+  public int activeFetches() {
+    return activeFetches.get();
+  }
+
+  /** Body bytes of file fetches that ended (completed or failed midway). */
+  public long bytesSent() {
+    return bytesSent.sum();
+  }
+
+  /** File fetches that ended, by result: {@code complete}, {@code error} (failed midway), {@code not_found}. */
+  public Map<String, Long> fetchesByResult() {
+    return Map.of("complete", fetchesComplete.sum(), "error", fetchesFailed.sum(), "not_found", fetchesNotFound.sum());
+  }
+
   /** The bound plain-HTTP ports (useful when a listen address asked for port 0). */
   public List<Integer> ports() {
     return plain.stream().map(ServerConnector::getLocalPort).toList();
@@ -193,11 +214,13 @@ public final class BootHttpServer implements AutoCloseable {
           default -> Optional.empty();
         };
     if (file.isEmpty()) {
+      fetchesNotFound.increment();
       listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), 0, -1, "error");
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
     HttpContent content = contentFactory.getContent(file.get().toString());
     if (content == null) {
+      fetchesNotFound.increment();
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
     long size = content.getContentLengthValue();
@@ -205,19 +228,39 @@ public final class BootHttpServer implements AutoCloseable {
     listener.fetched(Optional.of(m.mac()), remote, name, 0, size, "init");
     CountingResponse counting = new CountingResponse(request, response, (sent, state) ->
         listener.fetched(Optional.of(m.mac()), remote, name, sent, size, state), size);
-    files.doGet(request, counting, new Callback.Nested(callback) {
-      @Override
-      public void succeeded() {
-        listener.fetched(Optional.of(m.mac()), remote, name, counting.sent(), size, "complete");
-        super.succeeded();
-      }
+    activeFetches.incrementAndGet();
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    try {
+      files.doGet(request, counting, new Callback.Nested(callback) {
+        @Override
+        public void succeeded() {
+          if (ended.compareAndSet(false, true)) {
+            activeFetches.decrementAndGet();
+            fetchesComplete.increment();
+            bytesSent.add(counting.sent());
+          }
+          listener.fetched(Optional.of(m.mac()), remote, name, counting.sent(), size, "complete");
+          super.succeeded();
+        }
 
-      @Override
-      public void failed(Throwable x) {
-        listener.fetched(Optional.of(m.mac()), remote, name, counting.sent(), size, "error");
-        super.failed(x);
+        @Override
+        public void failed(Throwable x) {
+          if (ended.compareAndSet(false, true)) {
+            activeFetches.decrementAndGet();
+            fetchesFailed.increment();
+            bytesSent.add(counting.sent());
+          }
+          listener.fetched(Optional.of(m.mac()), remote, name, counting.sent(), size, "error");
+          super.failed(x);
+        }
+      }, content);
+    } catch (Exception | Error e) {
+      if (ended.compareAndSet(false, true)) {
+        activeFetches.decrementAndGet();
+        fetchesFailed.increment();
       }
-    }, content);
+      throw e;
+    }
     return true;
   }
 

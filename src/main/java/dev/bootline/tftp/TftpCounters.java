@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * Thread-safe counters, keyed by stable labels: {@code requests}, {@code refused.<reason>}, {@code
@@ -11,9 +12,32 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TftpCounters {
   private final ConcurrentHashMap<String, LongAdder> counters = new ConcurrentHashMap<>();
+  private volatile BiConsumer<String, LongAdder> onNewKey;
 
   void add(String key, long n) {
-    counters.computeIfAbsent(key, k -> new LongAdder()).add(n);
+    LongAdder a = counters.get(key);
+    if (a == null) {
+      synchronized (this) { // a key's first appearance only: so watch() sees every key exactly once or more
+        a = counters.computeIfAbsent(key, k -> {
+          LongAdder fresh = new LongAdder();
+          BiConsumer<String, LongAdder> hook = onNewKey;
+          if (hook != null) {
+            hook.accept(k, fresh);
+          }
+          return fresh;
+        });
+      }
+    }
+    a.add(n);
+  }
+
+  /**
+   * Tells {@code hook} about every counter, the existing ones now and each new key when it first appears (metrics
+   * bridges read the adder on scrape). A counter may be reported twice; the hook must be idempotent.
+   */
+  public synchronized void watch(BiConsumer<String, LongAdder> hook) {
+    onNewKey = hook;
+    counters.forEach(hook);
   }
 
   void increment(String key) {

@@ -144,6 +144,11 @@ public final class TftpServer implements AutoCloseable {
     return counters;
   }
 
+  /** Clients with a transfer in progress (or being set up). */
+  public int activeTransfers() {
+    return activeClients.size();
+  }
+
   /** Stops listening and aborts running transfers. */
   @Override
   public synchronized void close() {

@@ -1,0 +1,59 @@
+package dev.bootline.cli;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Switches the stderr log lines between the human format of {@code logback.xml} ({@code text}, the default) and one
+ * JSON object per line ({@code json}, logback's {@link JsonEncoder}: timestamp, level, thread, logger, formatted
+ * message, MDC, key-value pairs, throwable). Called once the configuration ({@code log.format} / {@code --log-format})
+ * is known, before the daemon starts any server; nothing in bootline logs before that.
+ */
+final class LogFormat {
+  /** The pattern in logback.xml, for switching back to text. */
+  static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n";
+
+  private LogFormat() {}
+
+  /** Re-encodes the root logger's {@code STDERR} appender; {@code format} is {@code text} or {@code json}. */
+  static void apply(String format) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return; // another SLF4J binding (not in the jar): leave it alone
+    }
+    Appender<ILoggingEvent> a = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+    if (!(a instanceof OutputStreamAppender<ILoggingEvent> appender)) {
+      return;
+    }
+    Encoder<ILoggingEvent> encoder =
+        switch (format) {
+          case "json" -> {
+            JsonEncoder json = new JsonEncoder();
+            json.setWithFormattedMessage(true); // the message as a reader sees it ...
+            json.setWithMessage(false); // ... not the {} pattern
+            json.setWithArguments(false);
+            json.setWithContext(false);
+            json.setWithSequenceNumber(false);
+            json.setWithNanoseconds(false);
+            yield json;
+          }
+          case "text" -> {
+            PatternLayoutEncoder text = new PatternLayoutEncoder();
+            text.setPattern(TEXT_PATTERN);
+            yield text;
+          }
+          default -> throw new IllegalArgumentException("log format " + format + ": text or json");
+        };
+    encoder.setContext(context);
+    encoder.start();
+    appender.stop();
+    appender.setEncoder(encoder);
+    appender.start();
+  }
+}
