@@ -1,0 +1,154 @@
+package dev.bootline.robust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootline.lab.Lab;
+import dev.bootline.lab.LabProcess;
+import dev.bootline.lab.LabTest;
+import dev.bootline.lab.Logs;
+import dev.bootline.lab.Netns;
+import dev.bootline.lab.Requirement;
+import dev.bootline.robust.MalformedCorpus.Family;
+import dev.bootline.robust.MalformedCorpus.Item;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Robustness: a corpus of malformed DHCPv4/DHCPv6 datagrams ({@link MalformedCorpus}: truncated headers, option lengths
+ * past the end, relays nested 32 and 33 deep, zero-length and oversized options, wrong hlen, non-Ethernet htype, 64 KiB
+ * datagrams) is sent at a live {@code bootline serve} in a lab namespace, round after round for ~10 s, while a real
+ * ISC dhclient -6 gets its MAC-derived address before, during and after. Then bootline's /metrics must count every
+ * DHCPv6 drop under its reason ({@code bootline_dhcp6_packets_total{result="malformed",reason=…}}, exactly rounds ×
+ * items per reason), the process must still run without an unexpected-failure log line, and the ProxyDHCP side must
+ * still answer a valid PXE DISCOVER.
+ */
+@LabTest({Requirement.DHCLIENT, Requirement.CURL, Requirement.BOOTLINE_JAR})
+class MalformedCorpusLabIT {
+  static final String BASE = "2001:db8:1:0:abcd::";
+  static final String MAC = "52:54:00:aa:bb:cc";
+  static final String ADDRESS = "2001:db8:1:0:abcd:5254:aa:bbcc";
+  static final Pattern SAMPLE = Pattern.compile("^bootline_dhcp6_packets_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+  static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  @Test
+  void corpusIsBuiltTheWayTheCodecsSeeIt() {
+    // a corpus item whose expected reason the codecs do not agree with would make the lab assertions meaningless
+    for (Item it : MalformedCorpus.all()) {
+      String expected = it.reason() == null || it.reason().equals("truncated_datagram") ? null : it.reason();
+      assertThat(MalformedCorpus.codecVerdict(it)).as(it.family() + " " + it.label()).isEqualTo(expected);
+    }
+    assertThat(MalformedCorpus.relayForw(MalformedCorpus.solicit(), 33)).hasSizeLessThan(MalformedCorpus.MAX_UDP6);
+  }
+
+  @Test
+  void malformedTrafficIsCountedByReasonAndRealClientsKeepBeingServed(Lab lab) throws Exception {
+    Netns srv = lab.namespace("srv");
+    lab.bridge(srv, "br0");
+    lab.address(srv, "br0", "192.0.2.1/24");
+    lab.address(srv, "br0", "2001:db8:1::1/64");
+    lab.up(srv, "br0");
+    LabProcess bootline = lab.startBootline(srv, "bootline", "serve", "-interface", "br0", "-base-address", BASE,
+        "--state-dir", lab.dir().resolve("state").toString(), "--tftp-root", lab.dir().toString(),
+        "--http-listen", "[2001:db8:1::1]:8080", "--admin-listen", "127.0.0.1:6315");
+    bootline.waitFor("bootline: ready", Duration.ofSeconds(60));
+
+    Netns cli = port(lab, srv, "cli", "vcli");
+    lab.mac(cli, "eth0", MAC);
+    Netns atk = port(lab, srv, "atk", "vatk");
+    lab.address(atk, "eth0", "192.0.2.66/24");
+    lab.address(atk, "eth0", "2001:db8:1::66/64");
+    lab.linkLocal(atk, "eth0");
+    lab.linkLocal(cli, "eth0");
+
+    Map<String, Long> base = malformedCounts(lab, srv);
+    assertThat(dhclient6(lab, cli, "dhclient-before")).contains("new_ip6_address=" + ADDRESS);
+
+    List<Item> corpus = MalformedCorpus.all();
+    Path file = lab.dir().resolve("corpus.txt");
+    Files.write(file, corpus.stream().map(Item::line).toList());
+    LabProcess sender = lab.startJava(atk, "sender", CorpusSender.class, file.toString(), "eth0", "192.0.2.1", "12", "400");
+    sender.waitFor("round 1 sent", Duration.ofSeconds(30));
+    assertThat(dhclient6(lab, cli, "dhclient-during")).contains("new_ip6_address=" + ADDRESS);
+    assertThat(sender.isAlive()).as("the corpus was still being sent when dhclient got its address").isTrue();
+    assertThat(sender.waitForExit(Duration.ofSeconds(40))).isZero();
+    int rounds = Integer.parseInt(sender.waitFor("rounds=(\\d+)", Duration.ofSeconds(1)).group(1));
+    assertThat(rounds).isPositive();
+    assertThat(sender.output()).as("ProxyDHCP answers a valid PXE DISCOVER after the corpus").contains("v4-offer=yes");
+
+    assertThat(dhclient6(lab, cli, "dhclient-after")).contains("new_ip6_address=" + ADDRESS);
+    assertThat(bootline.isAlive()).isTrue();
+    assertThat(bootline.output()).doesNotContain("unexpected failure").doesNotContain("Exception");
+
+    Map<String, Long> expected = new TreeMap<>();
+    for (Item it : corpus) {
+      if (it.family() == Family.V6 && it.reason() != null) {
+        expected.merge(it.reason(), (long) rounds, Long::sum);
+      }
+    }
+    Map<String, Long> after = malformedCounts(lab, srv);
+    Map<String, Long> delta = after.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+        e -> e.getValue() - base.getOrDefault(e.getKey(), 0L), (a, b) -> a, TreeMap::new));
+    delta.values().removeIf(v -> v == 0);
+    assertThat(delta).as("DHCPv6 drops counted by reason over %d rounds", rounds).isEqualTo(expected);
+  }
+
+  /** A client namespace whose eth0 is a port of br0 in {@code srv}. */
+  private static Netns port(Lab lab, Netns srv, String label, String port) {
+    Netns c = lab.namespace(label);
+    lab.veth(srv, port, c, "eth0");
+    lab.attachToBridge(srv, port, "br0");
+    lab.up(srv, port);
+    lab.up(c, "eth0");
+    return c;
+  }
+
+  /** {@code reason -> value} of bootline_dhcp6_packets_total{result="malformed"}, scraped inside the namespace. */
+  static Map<String, Long> malformedCounts(Lab lab, Netns srv) {
+    String text = lab.exec(srv, "curl", "-sS", "--max-time", "5", "http://127.0.0.1:6315/metrics");
+    assertThat(text).contains("bootline_");
+    Map<String, Long> counts = new TreeMap<>();
+    Matcher m = SAMPLE.matcher(text);
+    while (m.find()) {
+      Map<String, String> labels = new TreeMap<>();
+      Matcher l = LABEL.matcher(m.group(1));
+      while (l.find()) {
+        labels.put(l.group(1), l.group(2));
+      }
+      if ("malformed".equals(labels.get("result"))) {
+        counts.merge(labels.get("reason"), (long) Double.parseDouble(m.group(2)), Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  /** Runs dhclient -6 once in {@code ns} with its own script and files (never the system ones); returns its env log. */
+  static String dhclient6(Lab lab, Netns ns, String name) throws Exception {
+    Path dir = lab.dir();
+    Path script = dir.resolve(name + "-script");
+    Path env = dir.resolve(name + "-env.log");
+    Files.writeString(script, """
+        #!/bin/sh
+        { echo "--- reason=$reason"; env | grep -E '^(interface|new_|reason)' | sort; } >> %s
+        exit 0
+        """.formatted(env));
+    script.toFile().setExecutable(true);
+    Files.writeString(dir.resolve(name + ".conf"), "");
+    LabProcess p = lab.start(ns, name, List.of("timeout", "30", "dhclient", "-6", "-d", "-1", "-v",
+        "-cf", dir.resolve(name + ".conf").toString(), "-sf", script.toString(),
+        "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(), "eth0"));
+    try {
+      Logs.waitFor(env, Pattern.compile("reason=BOUND6"), Duration.ofSeconds(30));
+    } finally {
+      p.close();
+    }
+    return Files.readString(env);
+  }
+}
