@@ -36,6 +36,7 @@ class MalformedCorpusLabIT {
   static final String MAC = "52:54:00:aa:bb:cc";
   static final String ADDRESS = "2001:db8:1:0:abcd:5254:aa:bbcc";
   static final Pattern SAMPLE = Pattern.compile("^bootline_dhcp6_packets_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+  static final Pattern SAMPLE_V4 = Pattern.compile("^bootline_proxy_packets_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
   static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   @Test
@@ -69,6 +70,7 @@ class MalformedCorpusLabIT {
     lab.linkLocal(cli, "eth0");
 
     Map<String, Long> base = malformedCounts(lab, srv);
+    Map<String, Long> baseV4 = malformedCounts(lab, srv, SAMPLE_V4);
     assertThat(dhclient6(lab, cli, "dhclient-before")).contains("new_ip6_address=" + ADDRESS);
 
     List<Item> corpus = MalformedCorpus.all();
@@ -98,6 +100,18 @@ class MalformedCorpusLabIT {
         e -> e.getValue() - base.getOrDefault(e.getKey(), 0L), (a, b) -> a, TreeMap::new));
     delta.values().removeIf(v -> v == 0);
     assertThat(delta).as("DHCPv6 drops counted by reason over %d rounds", rounds).isEqualTo(expected);
+
+    Map<String, Long> expectedV4 = new TreeMap<>();
+    for (Item it : corpus) {
+      if (it.family() == Family.V4 && it.reason() != null) {
+        expectedV4.merge(it.reason(), (long) rounds, Long::sum);
+      }
+    }
+    Map<String, Long> afterV4 = malformedCounts(lab, srv, SAMPLE_V4);
+    Map<String, Long> deltaV4 = afterV4.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+        e -> e.getValue() - baseV4.getOrDefault(e.getKey(), 0L), (a, b) -> a, TreeMap::new));
+    deltaV4.values().removeIf(v -> v == 0);
+    assertThat(deltaV4).as("DHCPv4 drops counted by reason over %d rounds", rounds).isEqualTo(expectedV4);
   }
 
   /** A client namespace whose eth0 is a port of br0 in {@code srv}. */
@@ -112,10 +126,15 @@ class MalformedCorpusLabIT {
 
   /** {@code reason -> value} of bootline_dhcp6_packets_total{result="malformed"}, scraped inside the namespace. */
   static Map<String, Long> malformedCounts(Lab lab, Netns srv) {
+    return malformedCounts(lab, srv, SAMPLE);
+  }
+
+  /** {@code reason -> value} of the given metric's samples with result="malformed". */
+  static Map<String, Long> malformedCounts(Lab lab, Netns srv, Pattern sample) {
     String text = lab.exec(srv, "curl", "-sS", "--max-time", "5", "http://127.0.0.1:6315/metrics");
     assertThat(text).contains("bootline_");
     Map<String, Long> counts = new TreeMap<>();
-    Matcher m = SAMPLE.matcher(text);
+    Matcher m = sample.matcher(text);
     while (m.find()) {
       Map<String, String> labels = new TreeMap<>();
       Matcher l = LABEL.matcher(m.group(1));
