@@ -12,6 +12,7 @@ import dev.bootline.events.EventLog;
 import dev.bootline.events.EventSink;
 import dev.bootline.http.AdminServer;
 import dev.bootline.http.BootHttpServer;
+import dev.bootline.net.InterfaceCache;
 import dev.bootline.net.NetInterface;
 import dev.bootline.net.NetInterfaces;
 import dev.bootline.tftp.TftpEvents;
@@ -103,6 +104,8 @@ final class Daemon implements AutoCloseable {
     running.push(events);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BootPolicy policy = new BootPolicy(cfg);
+    // One view of the interfaces for every server's per-packet lookups (arrival link → our address, MTU, served?).
+    InterfaceCache interfaces = InterfaceCache.system(java.time.Duration.ofSeconds(5));
     // --- timeline: per-machine assignments (store in the state dir, admin API, boot.ipxe; dev.bootline.http) ---
     dev.bootline.http.AssignmentStore assignmentStore;
     Optional<String> adminToken;
@@ -118,7 +121,7 @@ final class Daemon implements AutoCloseable {
     if (cfg.dhcp6().enabled() && cfg.dhcp6().baseAddress().isPresent()) {
       Duid duid = serverDuid(ifaces);
       Dhcp6Responder responder = new Dhcp6Responder(cfg, policy, assignments, duid);
-      Dhcp6Server dhcp6 = new Dhcp6Server(responder, cfg.interfaces(), 547, events, metrics);
+      Dhcp6Server dhcp6 = new Dhcp6Server(responder, cfg.interfaces(), 547, events, metrics, interfaces);
       running.push(dhcp6);
       dhcp6.start();
     } else if (cfg.dhcp6().enabled()) {
@@ -130,7 +133,7 @@ final class Daemon implements AutoCloseable {
       if (!problems.isEmpty()) {
         throw new StartupException("proxy-dhcp: " + String.join("; ", problems));
       }
-      ProxyDhcpServer proxy = new ProxyDhcpServer(cfg, policy, assignments, events);
+      ProxyDhcpServer proxy = new ProxyDhcpServer(cfg, policy, assignments, events, interfaces);
       running.push(proxy);
       proxy.start();
     }
@@ -144,7 +147,7 @@ final class Daemon implements AutoCloseable {
           // FFM packet-info listener: transfers answer from the address the client talked to, blksize per link MTU.
           TftpServer.Config.defaults(List.of(new InetSocketAddress("::", 69))),
           resolver, tftpEvents(events, policy), dev.bootline.tftp.DatagramEndpoint.Factory.PKTINFO,
-          dev.bootline.tftp.InterfaceMtu.system(5_000_000_000L));
+          dev.bootline.tftp.InterfaceMtu.of(interfaces));
       running.push(tftp);
       try {
         tftp.start();

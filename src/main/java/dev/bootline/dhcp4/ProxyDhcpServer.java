@@ -5,6 +5,7 @@ import dev.bootline.boot.BootPolicy;
 import dev.bootline.config.BootlineConfig;
 import dev.bootline.events.EventSink;
 import dev.bootline.net.NetInterface;
+import dev.bootline.net.InterfaceCache;
 import dev.bootline.net.NetInterfaces;
 import dev.bootline.net.ReceivedDatagram;
 import dev.bootline.net.UdpSocket;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class ProxyDhcpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProxyDhcpServer.class);
   private static final String SERVER_NAME = "proxy-dhcp";
-  private static final long INTERFACE_REFRESH_NANOS = 30_000_000_000L;
+  private static final java.time.Duration INTERFACE_MAX_AGE = java.time.Duration.ofSeconds(30);
   /** Larger than any DHCP message over Ethernet; a bigger datagram is counted as truncated, not parsed. */
   private static final int RECEIVE_BUFFER = 4096;
 
@@ -62,15 +62,20 @@ public final class ProxyDhcpServer implements AutoCloseable {
 
   private final Object meterLock = new Object();
   private volatile MeterRegistry metrics;
-  private volatile Map<Integer, NetInterface> links = Map.of();
-  private final AtomicLong linksReadAt = new AtomicLong();
+  private final InterfaceCache interfaces;
   private final List<UdpSocket> sockets = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
 
   public ProxyDhcpServer(
       BootlineConfig config, BootPolicy policy, Assignment.Source assignments, EventSink events) {
-    this(config, policy, assignments, events, 67, 4011);
+    this(config, policy, assignments, events, InterfaceCache.system(INTERFACE_MAX_AGE), 67, 4011);
+  }
+
+  /** With the daemon's shared interface cache. */
+  public ProxyDhcpServer(BootlineConfig config, BootPolicy policy, Assignment.Source assignments, EventSink events,
+      InterfaceCache interfaces) {
+    this(config, policy, assignments, events, interfaces, 67, 4011);
   }
 
   /** With other ports (tests only: a real client talks to 67 and 4011). */
@@ -81,7 +86,19 @@ public final class ProxyDhcpServer implements AutoCloseable {
       EventSink events,
       int proxyPort,
       int bootServerPort) {
+    this(config, policy, assignments, events, InterfaceCache.system(INTERFACE_MAX_AGE), proxyPort, bootServerPort);
+  }
+
+  private ProxyDhcpServer(
+      BootlineConfig config,
+      BootPolicy policy,
+      Assignment.Source assignments,
+      EventSink events,
+      InterfaceCache interfaces,
+      int proxyPort,
+      int bootServerPort) {
     this.config = config;
+    this.interfaces = interfaces;
     this.responder = new ProxyResponder(config, policy, assignments);
     this.events = events;
     this.proxyPort = proxyPort;
@@ -140,7 +157,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
     if (config.interfaces().isEmpty()) {
       throw new IllegalArgumentException("proxy DHCP needs at least one interface (interfaces: [...])");
     }
-    refreshLinks(true);
+    List<NetInterface> served = servedLinks();
     try {
       open(ProxyResponder.Service.PROXY_67, proxyPort);
       open(ProxyResponder.Service.BOOT_SERVER_4011, bootServerPort);
@@ -152,7 +169,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
         "proxy DHCP listening on UDP {} and {} on {}",
         proxyPort,
         bootServerPort,
-        links.values().stream().map(l -> l.name() + " " + l.firstIpv4().map(InetAddress::getHostAddress).orElse("?")).toList());
+        served.stream().map(l -> l.name() + " " + l.firstIpv4().map(InetAddress::getHostAddress).orElse("?")).toList());
   }
 
   private void open(ProxyResponder.Service service, int port) throws IOException {
@@ -263,36 +280,28 @@ public final class ProxyDhcpServer implements AutoCloseable {
     return link.firstIpv4();
   }
 
+  /** The arrival link when it is a served interface with an IPv4 address (else null: not ours to answer). */
   private NetInterface link(int ifIndex) {
-    NetInterface l = links.get(ifIndex);
-    if (l == null || System.nanoTime() - linksReadAt.get() > INTERFACE_REFRESH_NANOS) {
-      refreshLinks(false);
-      l = links.get(ifIndex);
-    }
-    return l;
+    return interfaces.byIndex(ifIndex)
+        .filter(l -> config.interfaces().contains(l.name()) && !l.ipv4().isEmpty())
+        .orElse(null);
   }
 
-  /** Looks the configured interfaces up again (addresses change, interfaces get recreated with a new index). */
-  private void refreshLinks(boolean strict) {
-    Map<Integer, NetInterface> fresh = new ConcurrentHashMap<>();
+  /** At start: which configured interfaces proxyDHCP serves now, saying why about the others. */
+  private List<NetInterface> servedLinks() {
+    List<NetInterface> served = new ArrayList<>();
     for (String name : config.interfaces()) {
       try {
-        NetInterface i = NetInterfaces.require(name, NetInterfaces.Need.IPV4);
-        fresh.put(i.index(), i);
+        served.add(NetInterfaces.require(name, NetInterfaces.Need.IPV4));
       } catch (IllegalArgumentException e) {
         // An IPv6-only link is normal (DHCPv6 serves it): proxyDHCP just has nothing to do there.
-        if (strict) {
-          log.info("proxy DHCP: not serving {}: {}", name, e.getMessage());
-        } else {
-          log.debug("proxy DHCP: {}", e.getMessage());
-        }
+        log.info("proxy DHCP: not serving {}: {}", name, e.getMessage());
       }
     }
-    if (strict && fresh.isEmpty()) {
+    if (served.isEmpty()) {
       log.warn("proxy DHCP: no served interface has an IPv4 address yet; idle until one does");
     }
-    links = fresh;
-    linksReadAt.set(System.nanoTime());
+    return served;
   }
 
   /** Counts one datagram: {@code received}, {@code answered}, or silent/malformed/send_failed with its reason. */

@@ -2,6 +2,7 @@ package dev.bootline.dhcp6;
 
 import dev.bootline.boot.BootPlan;
 import dev.bootline.events.EventSink;
+import dev.bootline.net.InterfaceCache;
 import dev.bootline.net.NetInterface;
 import dev.bootline.net.NetInterfaces;
 import dev.bootline.net.ReceivedDatagram;
@@ -38,6 +39,7 @@ public final class Dhcp6Server implements AutoCloseable {
   private final UdpSocket socket;
   private final Thread thread;
   private final int port;
+  private final InterfaceCache linkCache;
 
   /**
    * @param interfaceNames interfaces to serve (must exist and have an IPv6 link-local address)
@@ -45,7 +47,14 @@ public final class Dhcp6Server implements AutoCloseable {
    */
   public Dhcp6Server(Dhcp6Responder responder, List<String> interfaceNames, int port, EventSink events, MeterRegistry metrics)
       throws IOException {
+    this(responder, interfaceNames, port, events, metrics, InterfaceCache.system(java.time.Duration.ofSeconds(5)));
+  }
+
+  /** With the daemon's shared interface cache (our global address per arrival link, looked up per packet). */
+  public Dhcp6Server(Dhcp6Responder responder, List<String> interfaceNames, int port, EventSink events, MeterRegistry metrics,
+      InterfaceCache linkCache) throws IOException {
     this.responder = responder;
+    this.linkCache = linkCache;
     this.events = events;
     this.metrics = metrics;
     this.port = port;
@@ -115,7 +124,7 @@ public final class Dhcp6Server implements AutoCloseable {
       return;
     }
     Inet6Address src = (Inet6Address) d.source().getAddress();
-    Optional<Inet6Address> own = NetInterfaces.byIndex(d.ifIndex())
+    Optional<Inet6Address> own = linkCache.byIndex(d.ifIndex())
         .flatMap(ni -> ni.ipv6Global().stream().map(NetInterface.Ipv6Address::address).findFirst());
     Dhcp6Responder.Outcome outcome = responder.respond(msg, new Dhcp6Responder.Arrival(ifName, d.ifIndex(), src, own));
     switch (outcome) {

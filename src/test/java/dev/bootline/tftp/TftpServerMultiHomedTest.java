@@ -136,7 +136,8 @@ class TftpServerMultiHomedTest {
     AtomicLong now = new AtomicLong();
     List<NetInterface> ifaces = new ArrayList<>(List.of(iface(2, 9000)));
     InterfaceMtu mtus =
-        InterfaceMtu.cached(() -> { listings.incrementAndGet(); return List.copyOf(ifaces); }, now::get, 1000);
+        InterfaceMtu.of(new dev.bootline.net.InterfaceCache(
+            () -> { listings.incrementAndGet(); return List.copyOf(ifaces); }, now::get, 1000, 1000));
     assertThat(mtus.mtu(0)).isEmpty();
     assertThat(listings).hasValue(0);
     assertThat(mtus.mtu(2)).hasValue(9000);
@@ -147,8 +148,8 @@ class TftpServerMultiHomedTest {
     assertThat(mtus.mtu(2)).hasValue(9000); // still fresh
     now.set(1000);
     assertThat(mtus.mtu(2)).hasValue(1500);
-    assertThat(mtus.mtu(7)).isEmpty(); // unknown index: one more listing, still unknown
-    assertThat(listings).hasValue(3);
+    assertThat(mtus.mtu(7)).isEmpty(); // unknown index right after a listing: no relist (InterfaceCache)
+    assertThat(listings).hasValue(2);
   }
 
   static NetInterface iface(int index, int mtu) {
