@@ -50,7 +50,8 @@ public record BootEvent(
       if (c == ':' || c == '-' || c == '.') {
         continue;
       }
-      if (Character.digit(c, 16) < 0) {
+      boolean asciiHex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!asciiHex) { // Character.digit would let other scripts' digits into journal keys
         throw new IllegalArgumentException("not a hardware address: " + mac);
       }
       hex.append(Character.toLowerCase(c));

@@ -81,6 +81,8 @@ class EventLogTest {
           .isInstanceOf(IllegalArgumentException.class);
       assertThat(BootEvent.normaliseMac("5254.0000.000A")).isEqualTo(MAC_A);
       assertThat(BootEvent.normaliseMac("525400 00000a".replace(" ", ""))).isEqualTo(MAC_A);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootEvent.normaliseMac("\uff15254.0000.000a"))
+          .isInstanceOf(IllegalArgumentException.class); // a fullwidth digit is not hex
     }
   }
 
