@@ -25,7 +25,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,16 +68,9 @@ public final class AdminServer implements AutoCloseable {
     this.log = log;
     this.registry = registry;
     this.events = new EventsSse(log);
-    VirtualThreadPool pool = new VirtualThreadPool();
-    pool.setName("admin");
-    this.server = new Server(pool);
+    this.server = Jetty.onVirtualThreads("admin");
     for (BootlineConfig.ListenAddress a : listen) {
-      ServerConnector c = new ServerConnector(server);
-      if (!a.host().isEmpty()) {
-        c.setHost(a.host());
-      }
-      c.setPort(a.port());
-      server.addConnector(c);
+      Jetty.listen(server, a);
     }
     server.setHandler(new Handler.Abstract() {
       @Override

@@ -29,7 +29,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
 import org.eclipse.jetty.util.resource.ResourceFactory;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,17 +83,9 @@ public final class BootHttpServer implements AutoCloseable {
     this.netbootDir = netbootDir;
     this.ipxe = ipxe;
     this.listener = listener;
-    VirtualThreadPool pool = new VirtualThreadPool();
-    pool.setName("http");
-    this.server = new Server(pool);
+    this.server = Jetty.onVirtualThreads("http");
     for (BootlineConfig.ListenAddress a : listen) {
-      ServerConnector c = new ServerConnector(server);
-      if (!a.host().isEmpty()) {
-        c.setHost(a.host());
-      }
-      c.setPort(a.port());
-      server.addConnector(c);
-      plain.add(c);
+      plain.add(Jetty.listen(server, a));
     }
     MimeTypes.Mutable mime = new MimeTypes.Mutable(MimeTypes.DEFAULTS);
     mime.addMimeMapping("efi", "application/efi");
@@ -138,17 +129,9 @@ public final class BootHttpServer implements AutoCloseable {
     secureCustomizer.setSniHostCheck(false);
     config.addCustomizer(secureCustomizer);
     for (BootlineConfig.ListenAddress a : listen) {
-      ServerConnector c =
-          new ServerConnector(
-              server,
-              new SslConnectionFactory(reloader.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
-              new HttpConnectionFactory(config));
-      if (!a.host().isEmpty()) {
-        c.setHost(a.host());
-      }
-      c.setPort(a.port());
-      server.addConnector(c);
-      secure.add(c);
+      secure.add(Jetty.listen(server, a,
+          new SslConnectionFactory(reloader.sslContextFactory(), HttpVersion.HTTP_1_1.asString()),
+          new HttpConnectionFactory(config)));
     }
   }
 

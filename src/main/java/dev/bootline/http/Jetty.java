@@ -1,0 +1,29 @@
+package dev.bootline.http;
+
+import dev.bootline.config.BootlineConfig;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+/** The Jetty set-up both HTTP planes share: every request on a virtual thread, connectors from listen addresses. */
+final class Jetty {
+  private Jetty() {}
+
+  static Server onVirtualThreads(String name) {
+    VirtualThreadPool pool = new VirtualThreadPool();
+    pool.setName(name);
+    return new Server(pool);
+  }
+
+  /** Adds a connector for {@code a} (empty host = all addresses); no factories means plain HTTP/1.1. */
+  static ServerConnector listen(Server server, BootlineConfig.ListenAddress a, ConnectionFactory... factories) {
+    ServerConnector c = factories.length == 0 ? new ServerConnector(server) : new ServerConnector(server, factories);
+    if (!a.host().isEmpty()) {
+      c.setHost(a.host());
+    }
+    c.setPort(a.port());
+    server.addConnector(c);
+    return c;
+  }
+}
