@@ -31,10 +31,7 @@ class ProxyBiosE1000LabIT {
 
   @Test
   void e1000RomShowsTheMenuBootsUndionlyFromBootlineTftpAndRunsTheHttpScript(Lab lab) throws Exception {
-    Netns srv = lab.namespace("srv");
-    lab.bridge(srv, "br0");
-    lab.address(srv, "br0", "192.0.2.1/24");
-    lab.tap(srv, "tap0", "br0");
+    Netns srv = lab.firmwareServer("192.0.2.1/24");
     ProxyLabs.siteDhcpServer(lab, srv, "br0");
     Path netboot = lab.dir().resolve("netboot");
     Files.createDirectories(netboot.resolve(MAC));

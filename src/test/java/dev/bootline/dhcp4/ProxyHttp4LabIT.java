@@ -8,6 +8,7 @@ import dev.bootline.lab.Capture;
 import dev.bootline.lab.Lab;
 import dev.bootline.lab.LabProcess;
 import dev.bootline.lab.LabTest;
+import dev.bootline.lab.Logs;
 import dev.bootline.lab.Netns;
 import dev.bootline.lab.Qemu;
 import dev.bootline.lab.Requirement;
@@ -32,10 +33,7 @@ class ProxyHttp4LabIT {
 
   @Test
   void httpBootV4GetsTheAddressFromTheSiteServerAndTheUrlFromTheProxy(Lab lab) throws Exception {
-    Netns srv = lab.namespace("srv");
-    lab.bridge(srv, "br0");
-    lab.address(srv, "br0", "192.0.2.1/24");
-    lab.tap(srv, "tap0", "br0");
+    Netns srv = lab.firmwareServer("192.0.2.1/24");
     ProxyLabs.siteDhcpServer(lab, srv, "br0");
     Path netboot = lab.dir().resolve("netboot");
     Files.createDirectories(netboot.resolve(MAC));
@@ -64,8 +62,8 @@ class ProxyHttp4LabIT {
     assertThat(String.join("\n", offers)).contains("HTTPClient").contains("file \"" + URL + "\"");
     List<String> http = capture.packets("-A", "tcp", "dst", "port", "80");
     String request = "/mac/" + MAC + "/boot.efi HTTP/1.1";
-    int head = indexOf(http, "HEAD " + request);
-    int get = indexOf(http, "GET " + request);
+    int head = Logs.indexOf(http, "HEAD " + request);
+    int get = Logs.indexOf(http, "GET " + request);
     assertThat(head).as("HEAD before GET: %s", http).isNotNegative();
     assertThat(get).as("GET after HEAD: %s", http).isGreaterThan(head);
 
@@ -80,12 +78,4 @@ class ProxyHttp4LabIT {
     }
   }
 
-  private static int indexOf(List<String> lines, String text) {
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains(text)) {
-        return i;
-      }
-    }
-    return -1;
-  }
 }

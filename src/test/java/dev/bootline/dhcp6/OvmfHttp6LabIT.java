@@ -8,6 +8,7 @@ import dev.bootline.lab.Capture;
 import dev.bootline.lab.Lab;
 import dev.bootline.lab.LabProcess;
 import dev.bootline.lab.LabTest;
+import dev.bootline.lab.Logs;
 import dev.bootline.lab.Netns;
 import dev.bootline.lab.Qemu;
 import dev.bootline.lab.Requirement;
@@ -35,11 +36,7 @@ class OvmfHttp6LabIT {
 
   @Test
   void httpBootV6GetsTheTemplateUrlAndRunsTheFetchedEfiBinary(Lab lab) throws Exception {
-    Netns srv = lab.namespace("srv");
-    lab.bridge(srv, "br0");
-    lab.address(srv, "br0", "2001:db8:1::1/64");
-    lab.tap(srv, "tap0", "br0");
-    lab.up(srv, "br0", "tap0");
+    Netns srv = lab.firmwareServer("2001:db8:1::1/64");
     Path netboot = lab.dir().resolve("netboot");
     Files.createDirectories(netboot.resolve(MAC));
     Files.copy(Path.of("/usr/lib/ipxe/ipxe.efi"), netboot.resolve(MAC).resolve("boot.efi"));
@@ -69,8 +66,8 @@ class OvmfHttp6LabIT {
         .contains("failed to load Boot");
     List<String> http = capture.packets("-A", "tcp", "dst", "port", "80");
     String request = "/mac/" + MAC + "/boot.efi HTTP/1.1";
-    int head = indexOf(http, "HEAD " + request);
-    int get = indexOf(http, "GET " + request);
+    int head = Logs.indexOf(http, "HEAD " + request);
+    int get = Logs.indexOf(http, "GET " + request);
     assertThat(head).as("HEAD before GET: %s", http).isNotNegative();
     assertThat(get).as("GET after HEAD: %s", http).isGreaterThan(head);
 
@@ -86,12 +83,4 @@ class OvmfHttp6LabIT {
     }
   }
 
-  private static int indexOf(List<String> lines, String text) {
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains(text)) {
-        return i;
-      }
-    }
-    return -1;
-  }
 }

@@ -28,11 +28,7 @@ class OvmfPxe6LabIT {
 
   @Test
   void pxe6ChainsToIpxeOverTftpThenHttp(Lab lab) throws Exception {
-    Netns srv = lab.namespace("srv");
-    lab.bridge(srv, "br0");
-    lab.address(srv, "br0", "2001:db8:1::1/64");
-    lab.tap(srv, "tap0", "br0");
-    lab.up(srv, "br0", "tap0");
+    Netns srv = lab.firmwareServer("2001:db8:1::1/64");
     Path netboot = lab.dir().resolve("netboot");
     Files.createDirectories(netboot.resolve(MAC));
     Files.writeString(netboot.resolve(MAC).resolve("boot.ipxe"), "#!ipxe\necho bootline-lab: iPXE script reached\npoweroff\n");

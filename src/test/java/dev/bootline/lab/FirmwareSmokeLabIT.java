@@ -16,10 +16,7 @@ class FirmwareSmokeLabIT {
 
   @Test
   void seabiosIpxeDiscoverReachesTheFfmSocketOnTheBridge(Lab lab) {
-    Netns srv = lab.namespace("srv");
-    lab.bridge(srv, "br0");
-    lab.address(srv, "br0", "192.0.2.1/24");
-    lab.tap(srv, "tap0", "br0");
+    Netns srv = lab.firmwareServer("192.0.2.1/24");
     int bridgeIndex = lab.ifIndex(srv, "br0");
 
     LabProcess watcher = lab.startJava(srv, "dhcp-watcher", DhcpDiscoverWatcher.class, "67");

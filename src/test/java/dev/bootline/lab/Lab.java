@@ -134,6 +134,19 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
+   * The usual firmware-test server side: namespace {@code srv} with bridge {@code br0} at {@code cidr} and tap
+   * {@code tap0} (for QEMU) as its port, both up.
+   */
+  public Netns firmwareServer(String cidr) {
+    Netns srv = namespace("srv");
+    bridge(srv, "br0");
+    address(srv, "br0", cidr);
+    tap(srv, "tap0", "br0");
+    up(srv, "br0", "tap0");
+    return srv;
+  }
+
+  /**
    * Sets a MAC. The link is taken down and back up when it was up, so its IPv6 link-local (EUI-64) is derived from the
    * new MAC — relayed DHCPv6 tests recover the MAC from it.
    */

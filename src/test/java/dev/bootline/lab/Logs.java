@@ -80,4 +80,14 @@ public final class Logs {
       }
     }
   }
+
+  /** Index of the first line containing {@code text}, or -1 (for "this happened before that" checks). */
+  public static int indexOf(java.util.List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return -1;
+  }
 }
