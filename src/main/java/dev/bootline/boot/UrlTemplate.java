@@ -83,21 +83,36 @@ public final class UrlTemplate {
       parts.add(new Literal(rest));
     }
     UrlTemplate t = new UrlTemplate(template, List.copyOf(parts));
-    // Render with sample values so a template that can never be a URL fails at start, not per client.
-    String sample = t.render(new Values("52:54:00:12:34:56", "2001:db8::", List.of(Arch.X86_64_HTTP), "192.0.2.1"));
+    // Render for an IPv4 and an IPv6 client so a template that can never be a URL, or is one only for some server
+    // addresses (text glued to {{.ServerAddress}}: "http://{{.ServerAddress}}0/" is 192.0.2.10 for 192.0.2.1 and no
+    // host at all for 192.0.2.52), fails at start, not per client.
+    String host4 = t.vetHost(new Values("52:54:00:12:34:56", "2001:db8::", List.of(Arch.X86_64_HTTP), "192.0.2.1"));
+    String host6 = t.vetHost(new Values("02:00:00:ab:cd:ef", "2001:db8::", List.of(Arch.X86_64_EFI), "[2001:db8::1]"));
+    if ((host4.contains("192.0.2.1") && !host4.equals("192.0.2.1"))
+        || (host6.contains("2001:db8::1") && !host6.equals("[2001:db8::1]"))) {
+      throw new IllegalArgumentException(
+          "{{.ServerAddress}} must be the whole host, e.g. http://{{.ServerAddress}}/boot.ipxe (renders as "
+              + t.render(new Values("52:54:00:12:34:56", "2001:db8::", List.of(), "192.0.2.1")) + ")");
+    }
+    return t;
+  }
+
+  /** Renders {@code sample} and returns the URL's host, or says why it is not an http(s) URL with a host. */
+  private String vetHost(Values sample) {
+    String url = render(sample);
     try {
-      URI uri = new URI(sample);
+      URI uri = new URI(url);
       String scheme = uri.getScheme();
       if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-        throw new IllegalArgumentException("must be an http:// or https:// URL (renders as " + sample + ")");
+        throw new IllegalArgumentException("must be an http:// or https:// URL (renders as " + url + ")");
       }
       if (uri.getHost() == null) {
-        throw new IllegalArgumentException("URL has no host (renders as " + sample + ")");
+        throw new IllegalArgumentException("URL has no host (renders as " + url + ")");
       }
+      return uri.getHost();
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("does not render to a valid URL: " + e.getMessage());
     }
-    return t;
   }
 
   public String render(Values v) {

@@ -49,6 +49,17 @@ class UrlTemplateTest {
   }
 
   @Test
+  void serverAddressMustBeTheWholeHost() {
+    // found by UrlTemplateFuzzTarget: "{{.ServerAddress}}0" is host 192.0.2.10 for 192.0.2.1 and no host for 192.0.2.52
+    assertThatThrownBy(() -> UrlTemplate.parse("http://{{.ServerAddress}}0/mac")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> UrlTemplate.parse("http://{{.ServerAddress}}.nip.io/")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> UrlTemplate.parse("http://boot-{{.ServerAddress}}/")).isInstanceOf(IllegalArgumentException.class);
+    UrlTemplate ok = UrlTemplate.parse("https://{{.ServerAddress}}:8443/mac/{{.MAC}}?s={{.ServerAddress}}");
+    assertThat(ok.render(new UrlTemplate.Values("52:54:00:12:34:56", "", List.of(), "192.0.2.52")))
+        .isEqualTo("https://192.0.2.52:8443/mac/52:54:00:12:34:56?s=192.0.2.52");
+  }
+
+  @Test
   void archFamiliesTreatSevenAndNineAlike() {
     assertThat(new Arch(7).family()).isEqualTo(Arch.Family.X86_64_EFI);
     assertThat(new Arch(9).family()).isEqualTo(Arch.Family.X86_64_EFI);
