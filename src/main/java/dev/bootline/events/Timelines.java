@@ -99,6 +99,11 @@ final class Timelines {
     return machines.size();
   }
 
+  /** Events held in memory across all machines (at most maxEvents). */
+  long eventCount() {
+    return totalEvents;
+  }
+
   long machinesForgotten() {
     return machinesForgotten;
   }
