@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A flood of 10^5 different MACs (random-MAC garbage on a link) must not grow per-MAC state without bound: with the
  * daemon's default limits the in-memory timelines keep at most 4,096 machines, 500 events each and 200,000 in total,
- * forget the least recently seen machine first, and every event stays in the journal.
+ * and an estimated 32 MiB, forget the least recently seen machine first, and every event stays in the journal.
  */
 class TimelinesFloodTest {
   static final int FLOOD = 100_000;
@@ -50,6 +50,7 @@ class TimelinesFloodTest {
     }
     assertThat(t.machineCount()).isEqualTo(DEFAULTS.maxMachines());
     assertThat(t.eventCount()).isLessThanOrEqualTo(DEFAULTS.maxTimelineEvents());
+    assertThat(t.estimatedBytes()).isLessThanOrEqualTo(Timelines.DEFAULT_MAX_BYTES);
     // the events counter agrees with what is held
     long held = t.summaries().keySet().stream().mapToLong(m -> t.events(m).size()).sum();
     assertThat(held).isEqualTo(t.eventCount());
@@ -60,6 +61,32 @@ class TimelinesFloodTest {
     // the oldest flood MACs are gone, the newest are there
     assertThat(t.summary(mac(0))).isNull();
     assertThat(t.events(mac(FLOOD - 1))).hasSize(2);
+  }
+
+  @Test
+  void largeClientChosenDetailsAreBoundedInBytesNotOnlyInCount() {
+    // e.g. HTTP requests for /mac/<random mac>/<8 KB path>: each event carries the path; 200,000 of them held by
+    // count alone would be ~3 GB
+    Timelines t = new Timelines(DEFAULTS.maxMachines(), DEFAULTS.eventsPerMachine(), DEFAULTS.maxTimelineEvents());
+    String path = "x".repeat(8 * 1024);
+    BootEvent sample = new BootEvent(1, Instant.EPOCH, mac(0), null, EventNames.HTTP_FETCH, Map.of("file", path), "http");
+    assertThat(Timelines.estimatedBytes(sample)).as("the estimate counts the text").isGreaterThan(16 * 1024);
+    for (int i = 0; i < FLOOD; i++) {
+      t.add(new BootEvent(i + 1, Instant.EPOCH, mac(i), null, EventNames.HTTP_FETCH, Map.of("file", path), "http"));
+      assertThat(t.estimatedBytes()).isLessThanOrEqualTo(Timelines.DEFAULT_MAX_BYTES);
+    }
+    assertThat(t.machineCount()).isBetween(1, DEFAULTS.maxMachines());
+    long held = t.summaries().keySet().stream().flatMap(m -> t.events(m).stream()).mapToLong(Timelines::estimatedBytes).sum();
+    assertThat(held).isEqualTo(t.estimatedBytes());
+    // one machine sending big events keeps only what fits in its share, always its newest
+    String loud = "52:54:00:00:00:02";
+    for (int i = 0; i < 3000; i++) {
+      t.add(new BootEvent(FLOOD + i + 1, Instant.EPOCH, loud, null, EventNames.HTTP_FETCH, Map.of("file", path, "i", i), "http"));
+    }
+    assertThat(t.events(loud)).isNotEmpty();
+    assertThat(t.events(loud).getLast().detail().get("i")).isEqualTo(2999);
+    assertThat(t.events(loud).stream().mapToLong(Timelines::estimatedBytes).sum()).isLessThanOrEqualTo(Timelines.DEFAULT_MAX_BYTES / 4);
+    assertThat(t.estimatedBytes()).isLessThanOrEqualTo(Timelines.DEFAULT_MAX_BYTES);
   }
 
   @Test
