@@ -86,15 +86,21 @@ public final class UrlTemplate {
     // Render for an IPv4 and an IPv6 client so a template that can never be a URL, or is one only for some server
     // addresses (text glued to {{.ServerAddress}}: "http://{{.ServerAddress}}0/" is 192.0.2.10 for 192.0.2.1 and no
     // host at all for 192.0.2.52), fails at start, not per client.
-    String host4 = t.vetHost(new Values("52:54:00:12:34:56", "2001:db8::", List.of(Arch.X86_64_HTTP), "192.0.2.1"));
-    String host6 = t.vetHost(new Values("02:00:00:ab:cd:ef", "2001:db8::", List.of(Arch.X86_64_EFI), "[2001:db8::1]"));
-    if ((host4.contains("192.0.2.1") && !host4.equals("192.0.2.1"))
-        || (host6.contains("2001:db8::1") && !host6.equals("[2001:db8::1]"))) {
+    // The host depends on {{.ServerAddress}} when two server addresses give two hosts; it must then be exactly that
+    // address. A fixed host that merely contains the sample address (http://192.0.2.10/) is fine.
+    vetServerHost(t, "192.0.2.1", "198.51.100.77", Arch.X86_64_HTTP);
+    vetServerHost(t, "[2001:db8::1]", "[2001:db8:ffff::77]", Arch.X86_64_EFI);
+    return t;
+  }
+
+  private static void vetServerHost(UrlTemplate t, String server, String otherServer, Arch arch) {
+    String host = t.vetHost(new Values("52:54:00:12:34:56", "2001:db8::", List.of(arch), server));
+    String otherHost = t.vetHost(new Values("52:54:00:12:34:56", "2001:db8::", List.of(arch), otherServer));
+    if (!host.equals(otherHost) && !(host.equals(server) && otherHost.equals(otherServer))) {
       throw new IllegalArgumentException(
           "{{.ServerAddress}} must be the whole host, e.g. http://{{.ServerAddress}}/boot.ipxe (renders as "
-              + t.render(new Values("52:54:00:12:34:56", "2001:db8::", List.of(), "192.0.2.1")) + ")");
+              + t.render(new Values("52:54:00:12:34:56", "2001:db8::", List.of(arch), server)) + ")");
     }
-    return t;
   }
 
   /** Renders {@code sample} and returns the URL's host, or says why it is not an http(s) URL with a host. */

@@ -57,6 +57,11 @@ class UrlTemplateTest {
     UrlTemplate ok = UrlTemplate.parse("https://{{.ServerAddress}}:8443/mac/{{.MAC}}?s={{.ServerAddress}}");
     assertThat(ok.render(new UrlTemplate.Values("52:54:00:12:34:56", "", List.of(), "192.0.2.52")))
         .isEqualTo("https://192.0.2.52:8443/mac/52:54:00:12:34:56?s=192.0.2.52");
+    // a fixed host that happens to contain the sample server address is not glued to the field
+    assertThat(UrlTemplate.parse("http://192.0.2.10/mac/{{.MAC}}").render(
+            new UrlTemplate.Values("52:54:00:12:34:56", "", List.of(), "192.0.2.1")))
+        .isEqualTo("http://192.0.2.10/mac/52:54:00:12:34:56");
+    assertThat(UrlTemplate.parse("http://[2001:db8::10]/{{.MAC}}")).isNotNull();
   }
 
   @Test
