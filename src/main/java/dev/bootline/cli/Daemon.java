@@ -103,6 +103,8 @@ final class Daemon implements AutoCloseable {
     EventLog events = EventLog.open(stateDir);
     running.push(events);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // [ops] bound before any server starts: events recorded while the rest starts up are counted too
+    dev.bootline.metrics.BootlineMetrics.bind(metrics, events);
     BootPolicy policy = new BootPolicy(cfg);
     // One view of the interfaces for every server's per-packet lookups (arrival link → our address, MTU, served?).
     InterfaceCache interfaces = InterfaceCache.system(java.time.Duration.ofSeconds(5));
@@ -199,8 +201,9 @@ final class Daemon implements AutoCloseable {
         case ProxyDhcpServer p -> dev.bootline.metrics.BootlineMetrics.bind(metrics, p);
         case TftpServer t -> dev.bootline.metrics.BootlineMetrics.bind(metrics, t);
         case BootHttpServer h -> dev.bootline.metrics.BootlineMetrics.bind(metrics, h);
-        case EventLog e -> dev.bootline.metrics.BootlineMetrics.bind(metrics, e);
-        default -> { } // Dhcp6Server counts into the registry itself; AdminServer registers bootline.sse.subscribers
+        // EventLog: bound when opened (above) [ops]; Dhcp6Server counts into the registry itself; AdminServer
+        // registers bootline.sse.subscribers
+        default -> { }
       }
     }
     // ===== END ops block =====

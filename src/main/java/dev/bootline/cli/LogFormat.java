@@ -1,5 +1,6 @@
 package dev.bootline.cli;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -8,10 +9,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.bootline.config.BootlineConfig;
 import org.slf4j.LoggerFactory;
 
 /**
- * Switches the stderr log lines between the human format of {@code logback.xml} ({@code text}, the default) and one
+ * Applies the configuration's {@code log:} section to logback: {@code log.level} (or {@code --log-level}) becomes the
+ * root logger's level, and {@code log.format} picks the line format. Switches the stderr log lines between the human format of {@code logback.xml} ({@code text}, the default) and one
  * JSON object per line ({@code json}, logback's {@link JsonEncoder}: timestamp, level, thread, logger, formatted
  * message, MDC, key-value pairs, throwable). Called once the configuration ({@code log.format} / {@code --log-format})
  * is known, before the daemon starts any server; nothing in bootline logs before that.
@@ -21,6 +24,19 @@ final class LogFormat {
   static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n";
 
   private LogFormat() {}
+
+  /**
+   * The root level from {@code log.level} (trace, debug, info, warn, error: validated by the config loader), then
+   * the format. Loggers logback.xml pins explicitly (Jetty at WARN) keep their own level.
+   */
+  static void apply(BootlineConfig.Logging logging) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(logging.level(), Level.INFO));
+    }
+    if (logging.format().equals("json")) {
+      apply("json"); // text stays exactly as logback.xml (or the operator's own) says
+    }
+  }
 
   /** Re-encodes the root logger's {@code STDERR} appender; {@code format} is {@code text} or {@code json}. */
   static void apply(String format) {

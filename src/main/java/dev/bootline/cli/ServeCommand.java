@@ -63,6 +63,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = {"--log-format"}, paramLabel = "text|json", description = "Log line format: text (one human line per decision, the default) or json (one JSON object per line on stderr).")
   String logFormat;
 
+  // [ops] the one logging key that had no flag
+  @Option(names = {"--log-level"}, paramLabel = "LEVEL", description = "Log level: trace, debug, info (the default), warn or error.")
+  String logLevel;
+
   @Option(names = {"--check"}, description = "Validate the configuration and exit (0 = valid).")
   boolean check;
 
@@ -87,6 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
       o.add(new ConfigLoader.Override("http.admin-listen", List.copyOf(adminListen), "--admin-listen"));
     }
     add(o, "log.format", logFormat, "--log-format");
+    add(o, "log.level", logLevel, "--log-level"); // [ops]
     return o;
   }
 
@@ -118,9 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
       System.out.println("configuration OK: interfaces " + String.join(", ", cfg.interfaces()));
       return 0;
     }
-    if (cfg.logging().format().equals("json")) {
-      LogFormat.apply("json"); // one JSON object per line; text stays exactly as logback.xml (or the operator's own) says
-    }
+    LogFormat.apply(cfg.logging()); // [ops] log.level and log.format, before any server logs
     return Daemon.run(cfg);
   }
 }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * An SSE client that behaves like a browser's EventSource, for {@link SseResumeAfterKillLabIT}: reads {@code url},
  * and whenever the stream ends or the server is gone, reconnects (every 200 ms) with {@code Last-Event-ID} set to the
  * last id it saw. One stdout line per thing it does: {@code CONNECT <last id or ->}, {@code OPEN <status>}, {@code
- * SNAPSHOT <id>}, {@code EVENT <id> <name> <mac>}, {@code LOST <why>}. Runs until killed.
+ * SNAPSHOT <id>}, {@code EVENT <id> <name> <mac> <epoch ms received>}, {@code LOST <why>}. Runs until killed.
  */
 public final class SseResumeClientMain {
   public static void main(String[] args) throws Exception {
@@ -45,7 +45,8 @@ public final class SseResumeClientMain {
               if (data.length() > 0) {
                 JsonNode node = json.readTree(data.toString());
                 if (node.has("mac") && node.has("event") && node.get("event").isObject()) {
-                  say("EVENT " + id + " " + node.get("event").get("event").asText() + " " + node.get("mac").asText());
+                  say("EVENT " + id + " " + node.get("event").get("event").asText() + " " + node.get("mac").asText()
+                      + " " + System.currentTimeMillis());
                 } else {
                   say("SNAPSHOT " + id);
                 }

@@ -98,7 +98,12 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Waits (up to a minute) until {@code readyExpression} is true on the current page; returns the rendered DOM. */
   String waitFor(String readyExpression) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    return waitFor(readyExpression, WAIT);
+  }
+
+  /** Waits up to {@code timeout} until {@code readyExpression} is true on the current page; returns the rendered DOM. */
+  String waitFor(String readyExpression, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     // Until the new document exists the expression may throw (no body yet): that is "not ready".
     String ready = "(() => { try { return !!(" + readyExpression + "); } catch (e) { return false; } })()";
     while (!evaluate(ready).asBoolean()) {
@@ -129,7 +134,7 @@ final class HeadlessChromium implements AutoCloseable {
     return r.path("result").path("value");
   }
 
-  private JsonNode call(String method, Map<String, Object> params) throws Exception {
+  JsonNode call(String method, Map<String, Object> params) throws Exception {
     int id = ids.incrementAndGet();
     ObjectNode msg = EventJson.MAPPER.createObjectNode();
     msg.put("id", id);

@@ -139,6 +139,26 @@ class WebPageChromiumTest {
     assertThat(dom).contains("Assignment: none (default policy)");
   }
 
+  @Test
+  void aMachineIsHighlightedOnceItOutstaysTheThresholdInOneStage() throws Exception {
+    String looping = "document.querySelector('tr[data-mac=\"" + LOOPING + "\"]')";
+    try (HeadlessChromium chromium = HeadlessChromium.start()) {
+      chromium.load("http://127.0.0.1:" + admin.ports().getFirst() + "/?stuck=10", "document.body.dataset.snapshot");
+      // LOOPING moves on to a new stage now: fresh, so not highlighted ...
+      clock.advance(Duration.between(clock.instant(), Instant.now()));
+      record(LOOPING, null, "serve_ipxe_over_tftp", Map.of());
+      chromium.waitFor(looping + ".dataset.stage === 'serve_ipxe_over_tftp'");
+      assertThat(row(chromium.dom(), LOOPING).classes()).doesNotContain("stuck");
+      // ... until it has been there longer than ?stuck=10 seconds, with no new event and no reload
+      String dom = chromium.waitFor(looping + ".classList.contains('stuck')");
+      chromium.screenshot(SHOTS.resolve("stuck.png"));
+      Row row = row(dom, LOOPING);
+      assertThat(row.attr("title")).isEqualTo("in serve_ipxe_over_tftp for longer than 10 s");
+      assertThat(row(dom, BOOTED).classes()).as("a booted OS is done, not stuck").doesNotContain("stuck");
+      assertThat(row(dom, STUCK).classes()).contains("stuck");
+    }
+  }
+
   /** One rendered {@code <tr>}: its attributes and its text with tags stripped. */
   record Row(Map<String, String> attrs, String text) {
     String attr(String name) {

@@ -34,6 +34,7 @@ public enum Requirement {
   ATFTP(command("atftp", "atftp")),
   DNSMASQ(command("dnsmasq", "dnsmasq-base")),
   RADVD(command("radvd", "radvd")),
+  CHROMIUM(command("chromium", "chromium")), // the operator page's browser tests (http/WebPageLabIT)
   BOOTLINE_JAR {
     @Override
     Optional<String> missing() {
