@@ -180,6 +180,7 @@ public final class ExportCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder();
     header(b, "#", "isc-dhcpd", source, m);
     b.append("# Put this in dhcpd.conf (global scope or inside your subnet declaration).\n");
+    // compared as two bytes (00:07): dhcpd -t accepts "= 7" too, but never matches it
     b.append("option bootline-arch code 93 = unsigned integer 16;\n\n");
     // dhcpd has no MAC-as-text function; this is the usual zero-padded rendering of the six chaddr bytes.
     String mac = macExpression();
@@ -208,7 +209,7 @@ public final class ExportCommand implements Callable<Integer> {
     b.append("  option vendor-class-identifier \"PXEClient\";\n");
     String inner = "  if";
     if (m.menu43().isPresent()) {
-      b.append("  if option bootline-arch = 0 {\n");
+      b.append("  if option bootline-arch = 00:00 {\n");
       b.append("    # BIOS: the PXE menu, byte for byte what bootline's proxy sends (").append(m.menu43().get().length).append(" bytes)\n");
       menuComment(b, "    # ", m.menu().orElseThrow());
       b.append("    option vendor-encapsulated-options ").append(hex(m.menu43().get(), ":")).append(";\n");
@@ -219,7 +220,7 @@ public final class ExportCommand implements Callable<Integer> {
       if (m.menu43().isPresent() && f.archCodes().contains(0)) {
         continue; // BIOS got the menu; the chosen item is answered by bootline's boot server on UDP 4011
       }
-      b.append(inner).append(' ').append(f.archCodes().stream().map(c -> "option bootline-arch = " + c)
+      b.append(inner).append(' ').append(f.archCodes().stream().map(c -> String.format("option bootline-arch = %02x:%02x", c >> 8, c & 0xff))
           .collect(Collectors.joining(" or "))).append(" {\n");
       b.append("    filename = concat(").append(mac).append(", \"/").append(f.fileName()).append("\");\n");
       b.append("  }");

@@ -54,7 +54,7 @@ class ExportCommandTest {
   void perArchitectureBootFilesAndBootServer() {
     assertThat(export("isc-dhcpd", config))
         .contains("next-server 198.51.100.7;")
-        .contains("elsif option bootline-arch = 7 or option bootline-arch = 9 {")
+        .contains("elsif option bootline-arch = 00:07 or option bootline-arch = 00:09 {")
         .contains(", \"/ipxe.efi\");")
         .contains("if exists user-class and option user-class = \"iPXE\"\n");
     assertThat(export("kea", config))
@@ -72,7 +72,7 @@ class ExportCommandTest {
     java.nio.file.Files.writeString(plain, "boot:\n  http-boot-url-template: \"http://boot.example/{{.MAC}}.ipxe\"\n");
     String isc = export("isc-dhcpd", plain.toString());
     assertThat(isc).doesNotContain("vendor-encapsulated-options")
-        .contains("if option bootline-arch = 0 {")
+        .contains("if option bootline-arch = 00:00 {")
         .contains(", \"/undionly.kpxe\");");
     assertThat(export("dnsmasq", plain.toString())).doesNotContain(",43,")
         .contains("dhcp-boot=tag:bootline-pxe,tag:bootline-bios,tag:!bootline-ipxe,undionly.kpxe,,198.51.100.7");

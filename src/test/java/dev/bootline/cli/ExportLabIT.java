@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -73,8 +75,10 @@ class ExportLabIT {
       exports.put(format, r.out());
     }
 
+    // own threads: the common pool has one worker on a 2-core machine, and each run mostly waits on a serial console
+    ExecutorService pool = Executors.newFixedThreadPool(4);
     List<CompletableFuture<Run>> runs = new ArrayList<>();
-    runs.add(CompletableFuture.supplyAsync(() -> referenceRun(lab)));
+    runs.add(CompletableFuture.supplyAsync(() -> referenceRun(lab), pool));
     for (var e : exports.entrySet()) {
       String format = e.getKey();
       Lane lane = router(lab, format);
@@ -85,7 +89,7 @@ class ExportLabIT {
         case "kea" -> kea(lab, srv, kea, e.getValue());
         default -> dnsmasqDhcp(lab, srv, e.getValue());
       }
-      runs.add(CompletableFuture.supplyAsync(() -> new Run(format, boot(lab, srv, format), bootServer, e.getValue())));
+      runs.add(CompletableFuture.supplyAsync(() -> new Run(format, boot(lab, srv, format), bootServer, e.getValue()), pool));
     }
     List<Run> done = new ArrayList<>();
     for (CompletableFuture<Run> f : runs) {
@@ -96,6 +100,7 @@ class ExportLabIT {
       }
     }
 
+    pool.shutdown();
     Run reference = done.getFirst();
     String referenceMenu = menuSection(reference.serial());
     assertThat(referenceMenu).contains(PROMPT);
