@@ -189,7 +189,11 @@ class ExportLabIT {
     lab.bridge(srv, "br0");
     lab.address(srv, "br0", "192.0.2.1/24");
     lab.tap(srv, "tap0", "br0");
-    lab.up(srv, "br0", "tap0");
+    // a tap has no carrier until QEMU opens it; Kea will not listen on a bridge that is not RUNNING, so give br0 a
+    // second port that is up from the start
+    lab.ip(srv, "link", "add", "vcarrier0", "type", "veth", "peer", "name", "vcarrier1");
+    lab.attachToBridge(srv, "vcarrier0", "br0");
+    lab.up(srv, "br0", "tap0", "vcarrier0", "vcarrier1");
     return srv;
   }
 
@@ -243,6 +247,7 @@ class ExportLabIT {
       LabProcess p = lab.start(ns, "kea-dhcp4", List.of("env", "KEA_LOCKFILE_DIR=" + run, "KEA_PIDFILE_DIR=" + run,
           kea, "-c", conf.toString()));
       p.waitFor("DHCP4_STARTED", Duration.ofSeconds(30));
+      assertThat(p.output()).as("kea listens on br0").doesNotContain("DHCPSRV_NO_SOCKETS_OPEN");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
