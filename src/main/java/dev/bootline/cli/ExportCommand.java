@@ -352,8 +352,8 @@ public final class ExportCommand implements Callable<Integer> {
     if (m.url().isPresent()) {
       String url = m.url().get();
       if (url.contains(MAC_MARK)) {
-        b.append("# limit: dnsmasq cannot put the client's MAC into the boot file name; bootline's URL needs it,\n");
-        b.append("# so this line carries the placeholder ").append(MAC_MARK).append(": edit per host (dhcp-host tags) or use a MAC-free template\n");
+        b.append("# limit: dnsmasq cannot put the client's MAC into the boot file name: the URL below carries the placeholder MAC ")
+            .append(MAC_MARK).append("; edit per host (dhcp-host tags) or use a MAC-free template\n");
       }
       b.append("dhcp-boot=tag:").append(ipxeTag).append(',').append(url).append('\n');
       b.append("dhcp-boot=tag:bootline-http,tag:!").append(ipxeTag).append(',').append(url).append('\n');
