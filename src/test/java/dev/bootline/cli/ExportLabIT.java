@@ -158,7 +158,7 @@ class ExportLabIT {
     vm.waitForSerial(Pattern.quote(LABELS.getLast()), Duration.ofSeconds(30));
     vm.monitor("sendkey ret");
     vm.waitForSerial("undionly\\.kpxe : \\d+ bytes", Duration.ofSeconds(90));
-    vm.waitForSerial("undionly\\.kpxe : [\\s\\S]*Filename: http://", Duration.ofSeconds(90));
+    vm.waitForSerial("undionly\\.kpxe : [\\s\\S]*Filename: http://\\S+\n", Duration.ofSeconds(90)); // the whole line
     return vm.serialText();
   }
 
