@@ -77,30 +77,32 @@ class ExportLabIT {
 
     // own threads: the common pool has one worker on a 2-core machine, and each run mostly waits on a serial console
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    List<CompletableFuture<Run>> runs = new ArrayList<>();
-    runs.add(CompletableFuture.supplyAsync(() -> referenceRun(lab), pool));
-    for (var e : exports.entrySet()) {
-      String format = e.getKey();
-      Lane lane = router(lab, format);
-      Netns srv = lane.srv();
-      LabProcess bootServer = bootServer(lab, lane.boot(), format);
-      switch (format) {
-        case "isc-dhcpd" -> isc(lab, srv, dhcpd, e.getValue());
-        case "kea" -> kea(lab, srv, kea, e.getValue());
-        default -> dnsmasqDhcp(lab, srv, e.getValue());
-      }
-      runs.add(CompletableFuture.supplyAsync(() -> new Run(format, boot(lab, srv, format), bootServer, e.getValue()), pool));
-    }
     List<Run> done = new ArrayList<>();
-    for (CompletableFuture<Run> f : runs) {
-      try {
-        done.add(f.join());
-      } catch (CompletionException ex) {
-        throw ex.getCause() instanceof AssertionError a ? a : new AssertionError(ex.getCause());
+    try {
+      List<CompletableFuture<Run>> runs = new ArrayList<>();
+      runs.add(CompletableFuture.supplyAsync(() -> referenceRun(lab), pool));
+      for (var e : exports.entrySet()) {
+        String format = e.getKey();
+        Lane lane = router(lab, format);
+        Netns srv = lane.srv();
+        LabProcess bootServer = bootServer(lab, lane.boot(), format);
+        switch (format) {
+          case "isc-dhcpd" -> isc(lab, srv, dhcpd, e.getValue());
+          case "kea" -> kea(lab, srv, kea, e.getValue());
+          default -> dnsmasqDhcp(lab, srv, e.getValue());
+        }
+        runs.add(CompletableFuture.supplyAsync(() -> new Run(format, boot(lab, srv, format), bootServer, e.getValue()), pool));
       }
+      for (CompletableFuture<Run> f : runs) {
+        try {
+          done.add(f.join());
+        } catch (CompletionException ex) {
+          throw ex.getCause() instanceof AssertionError a ? a : new AssertionError(ex.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
-
-    pool.shutdown();
     Run reference = done.getFirst();
     String referenceMenu = menuSection(reference.serial());
     assertThat(referenceMenu).contains(PROMPT);
