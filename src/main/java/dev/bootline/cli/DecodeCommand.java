@@ -7,6 +7,7 @@ import dev.bootline.config.BootlineConfig;
 import dev.bootline.config.ConfigException;
 import dev.bootline.config.ConfigLoader;
 import dev.bootline.dhcp4.Dhcp4Message;
+import dev.bootline.dhcp4.Dhcp4OptionCodes;
 import dev.bootline.dhcp4.ProxyResponder;
 import dev.bootline.dhcp6.ClientServerMessage;
 import dev.bootline.dhcp6.Dhcp6Codec;
@@ -222,7 +223,28 @@ public final class DecodeCommand implements Callable<Integer> {
     InetSocketAddress src = d == null ? new InetSocketAddress(anyV4(), 68) : new InetSocketAddress(d.source(), d.sourcePort());
     var arrival = new ProxyResponder.Arrival(service, "capture", 0, us, src, d == null ? anyV4() : d.destination());
     ClientFacts f = proxy.facts(m, arrival);
-    out.println("  client facts (as bootline's " + (service == ProxyResponder.Service.PROXY_67 ? "proxy on 67" : "boot server on 4011") + " derives them):");
+    String who = service == ProxyResponder.Service.PROXY_67 ? "proxy on 67" : "boot server on 4011";
+    boolean sentAsIpxe = m.options().isIpxe() || m.options().contains(Dhcp4OptionCodes.IPXE_ENCAPSULATED);
+    if (sentAsIpxe && !f.ipxe()) {
+      // The ROM rule (ProxyResponder): a BIOS iPXE is PXE firmware unless bootline just handed this MAC a boot file.
+      // A capture does not carry that memory, so show both ways rather than one plan.
+      ClientFacts chained = new ClientFacts(f.protocol(), f.mac(), f.macSource(), f.archs(), f.vendorClass(), true,
+          f.asksForBootFile(), f.menuItem(), f.interfaceName(), f.serverHost());
+      long window = ProxyResponder.CHAIN_WINDOW.toMinutes();
+      out.println("  iPXE on BIOS with a menu configured: the live " + who + " decides by its recent TFTP hand-outs,"
+          + " which a capture does not show:");
+      out.println("  - no boot file handed to " + f.mac() + " in the last " + window + " min: the machine's iPXE ROM"
+          + " acting as PXE firmware");
+      out.print(Render.facts(f, "      "));
+      out.println("    boot plan (" + configName() + "):");
+      out.print(Render.plan(policy.decide(f, Assignment.Source.NONE), "      "));
+      out.println("  - a boot file handed to it within " + window + " min: the iPXE that ROM chainloaded");
+      out.print(Render.facts(chained, "      "));
+      out.println("    boot plan (" + configName() + "):");
+      out.print(Render.plan(policy.decide(chained, Assignment.Source.NONE), "      "));
+      return;
+    }
+    out.println("  client facts (as bootline's " + who + " derives them):");
     out.print(Render.facts(f, "    "));
     out.println("  boot plan (" + configName() + "):");
     out.print(Render.plan(policy.decide(f, Assignment.Source.NONE), "    "));

@@ -78,6 +78,13 @@ public final class ExportCommand implements Callable<Integer> {
       Optional<String> url,
       List<String> limits) {}
 
+  /**
+   * Start of the vendor class a BIOS PXE ROM sends before it has seen a PXE answer. QEMU's ROM is iPXE and sends user
+   * class iPXE like the iPXE chainloaded from it; the chainloaded one repeats the plain {@code PXEClient} of the answer
+   * it booted from (fixtures/bios-pxe-*: frames 01 vs 11), so a static server can tell the two apart by this prefix.
+   */
+  static final String BIOS_ROM_VENDOR_CLASS = "PXEClient:Arch:00000";
+
   /** Placeholder MAC rendered into the URL, split out again where a format can insert the client's MAC. */
   static final String MAC_MARK = "00:00:5e:00:53:ff";
 
@@ -158,8 +165,12 @@ public final class ExportCommand implements Callable<Integer> {
       limits.add("UEFI PXE clients: bootline's proxy leaves option 43 out for them and shows the menu from its UDP 4011"
           + " boot server; here they get their iPXE binary directly");
     }
-    limits.add("BIOS iPXE ROMs that send user class iPXE (QEMU, libvirt): bootline shows them the menu until it has"
-        + " handed out a boot file; a static server cannot remember that, so they get the iPXE URL at once");
+    if (menu.isPresent()) {
+      limits.add("BIOS iPXE ROMs (QEMU, libvirt, Proxmox) send user class iPXE like the iPXE they chainload: bootline's"
+          + " proxy tells them apart by its recent TFTP hand-outs, this export by vendor class (the ROM sends "
+          + BIOS_ROM_VENDOR_CLASS + ":UNDI:..., the chainloaded iPXE the plain PXEClient it was answered with), so"
+          + " the ROM gets the menu and the chainloaded iPXE the URL");
+    }
     return new Model(server, menu.map(PxeVendorOptions::encode), menu, files, url, limits);
   }
 
@@ -169,13 +180,21 @@ public final class ExportCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder();
     header(b, "#", "isc-dhcpd", source, m);
     b.append("# Put this in dhcpd.conf (global scope or inside your subnet declaration).\n");
+    // compared as two bytes (00:07): dhcpd -t accepts "= 7" too, but never matches it
     b.append("option bootline-arch code 93 = unsigned integer 16;\n\n");
     // dhcpd has no MAC-as-text function; this is the usual zero-padded rendering of the six chaddr bytes.
     String mac = macExpression();
     String ipxeUrl = m.url().map(u -> concatAround(u, mac)).orElse(null);
     String first = "if";
     if (ipxeUrl != null) {
-      b.append("if exists user-class and option user-class = \"iPXE\" {\n");
+      if (m.menu43().isPresent()) {
+        b.append("# a BIOS iPXE ROM (vendor class ").append(BIOS_ROM_VENDOR_CLASS).append(":...) is PXE firmware here: it gets the menu\n");
+        b.append("if exists user-class and option user-class = \"iPXE\"\n");
+        b.append("    and not (substring(option vendor-class-identifier, 0, ").append(BIOS_ROM_VENDOR_CLASS.length())
+            .append(") = \"").append(BIOS_ROM_VENDOR_CLASS).append("\") {\n");
+      } else {
+        b.append("if exists user-class and option user-class = \"iPXE\" {\n");
+      }
       b.append("  # iPXE (user class iPXE): the HTTP-boot URL\n");
       b.append("  filename = ").append(ipxeUrl).append(";\n");
       b.append("} elsif substring(option vendor-class-identifier, 0, 10) = \"HTTPClient\" {\n");
@@ -190,7 +209,7 @@ public final class ExportCommand implements Callable<Integer> {
     b.append("  option vendor-class-identifier \"PXEClient\";\n");
     String inner = "  if";
     if (m.menu43().isPresent()) {
-      b.append("  if option bootline-arch = 0 {\n");
+      b.append("  if option bootline-arch = 00:00 {\n");
       b.append("    # BIOS: the PXE menu, byte for byte what bootline's proxy sends (").append(m.menu43().get().length).append(" bytes)\n");
       menuComment(b, "    # ", m.menu().orElseThrow());
       b.append("    option vendor-encapsulated-options ").append(hex(m.menu43().get(), ":")).append(";\n");
@@ -201,7 +220,7 @@ public final class ExportCommand implements Callable<Integer> {
       if (m.menu43().isPresent() && f.archCodes().contains(0)) {
         continue; // BIOS got the menu; the chosen item is answered by bootline's boot server on UDP 4011
       }
-      b.append(inner).append(' ').append(f.archCodes().stream().map(c -> "option bootline-arch = " + c)
+      b.append(inner).append(' ').append(f.archCodes().stream().map(c -> String.format("option bootline-arch = %02x:%02x", c >> 8, c & 0xff))
           .collect(Collectors.joining(" or "))).append(" {\n");
       b.append("    filename = concat(").append(mac).append(", \"/").append(f.fileName()).append("\");\n");
       b.append("  }");
@@ -251,7 +270,10 @@ public final class ExportCommand implements Callable<Integer> {
     }
     limits.forEach(l -> b.append("// limit: ").append(l).append('\n'));
     String pxe = "substring(option[60].hex,0,9) == 'PXEClient'";
-    String ipxe = "option[77].hex == 'iPXE'";
+    String ipxe = m.menu43().isPresent()
+        ? "option[77].hex == 'iPXE' and not (substring(option[60].hex,0," + BIOS_ROM_VENDOR_CLASS.length() + ") == '"
+            + BIOS_ROM_VENDOR_CLASS + "')"
+        : "option[77].hex == 'iPXE'";
     List<String> classes = new ArrayList<>();
     if (m.url().isPresent()) {
       String url = jsonString(m.url().get());
@@ -311,6 +333,14 @@ public final class ExportCommand implements Callable<Integer> {
     b.append("dhcp-vendorclass=set:bootline-http,HTTPClient\n");
     b.append("dhcp-userclass=set:bootline-ipxe,iPXE\n");
     b.append("dhcp-match=set:bootline-ipxe,175\n");
+    // With a menu, a BIOS iPXE ROM (vendor class PXEClient:Arch:00000:...) is PXE firmware: only the iPXE it chainloads
+    // (tag bootline-chained) gets the URL.
+    String ipxeTag = "bootline-ipxe";
+    if (m.menu43().isPresent()) {
+      b.append("dhcp-vendorclass=set:bootline-bios-rom,").append(BIOS_ROM_VENDOR_CLASS).append('\n');
+      b.append("tag-if=set:bootline-chained,tag:bootline-ipxe,tag:!bootline-bios-rom\n");
+      ipxeTag = "bootline-chained";
+    }
     for (ArchFile f : m.files()) {
       for (int c : f.archCodes()) {
         b.append("dhcp-match=set:bootline-").append(f.target().key).append(",option:client-arch,").append(c).append('\n');
@@ -322,18 +352,18 @@ public final class ExportCommand implements Callable<Integer> {
     if (m.url().isPresent()) {
       String url = m.url().get();
       if (url.contains(MAC_MARK)) {
-        b.append("# limit: dnsmasq cannot put the client's MAC into the boot file name; bootline's URL needs it,\n");
-        b.append("# so this line carries the placeholder ").append(MAC_MARK).append(": edit per host (dhcp-host tags) or use a MAC-free template\n");
+        b.append("# limit: dnsmasq cannot put the client's MAC into the boot file name: the URL below carries the placeholder MAC ")
+            .append(MAC_MARK).append("; edit per host (dhcp-host tags) or use a MAC-free template\n");
       }
-      b.append("dhcp-boot=tag:bootline-ipxe,").append(url).append('\n');
-      b.append("dhcp-boot=tag:bootline-http,tag:!bootline-ipxe,").append(url).append('\n');
-      b.append("dhcp-option-force=tag:bootline-http,tag:!bootline-ipxe,option:vendor-class,HTTPClient\n");
+      b.append("dhcp-boot=tag:").append(ipxeTag).append(',').append(url).append('\n');
+      b.append("dhcp-boot=tag:bootline-http,tag:!").append(ipxeTag).append(',').append(url).append('\n');
+      b.append("dhcp-option-force=tag:bootline-http,tag:!").append(ipxeTag).append(",option:vendor-class,HTTPClient\n");
     }
-    b.append("dhcp-option-force=tag:bootline-pxe,tag:!bootline-ipxe,option:vendor-class,PXEClient\n");
+    b.append("dhcp-option-force=tag:bootline-pxe,tag:!").append(ipxeTag).append(",option:vendor-class,PXEClient\n");
     if (m.menu43().isPresent()) {
       b.append("# BIOS: the PXE menu, byte for byte what bootline's proxy sends (").append(m.menu43().get().length).append(" bytes)\n");
       menuComment(b, "# ", m.menu().orElseThrow());
-      b.append("dhcp-option-force=tag:bootline-pxe,tag:bootline-bios,tag:!bootline-ipxe,43,").append(hex(m.menu43().get(), ":")).append('\n');
+      b.append("dhcp-option-force=tag:bootline-pxe,tag:bootline-bios,tag:!").append(ipxeTag).append(",43,").append(hex(m.menu43().get(), ":")).append('\n');
     }
     if (!m.files().isEmpty()) {
       b.append("# limit: dnsmasq cannot put the client's MAC into the file name; bootline serves iPXE as <mac>/<file>,\n");
@@ -343,7 +373,7 @@ public final class ExportCommand implements Callable<Integer> {
       if (m.menu43().isPresent() && f.archCodes().contains(0)) {
         continue;
       }
-      b.append("dhcp-boot=tag:bootline-pxe,tag:bootline-").append(f.target().key).append(",tag:!bootline-ipxe,")
+      b.append("dhcp-boot=tag:bootline-pxe,tag:bootline-").append(f.target().key).append(",tag:!").append(ipxeTag).append(',')
           .append(f.fileName()).append(",,").append(m.server().getHostAddress()).append('\n');
     }
     return b.toString();

@@ -165,4 +165,31 @@ class DecodeCommandTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("is not a readable capture: magic 0x68656c6c is neither pcap nor pcapng");
   }
+
+  /**
+   * QEMU's BIOS ROM is iPXE: the live proxy gives it the menu unless it just handed that MAC a boot file (then it is the
+   * chainloaded iPXE and gets the URL). A capture has no such memory, so decode shows both cases, not one plan.
+   */
+  @Test
+  void anIpxeBiosDiscoverWithAMenuShowsBothWaysTheProxyCanDecide(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String hex = Files.readString(FIXTURES.resolve("bios-pxe-virtio-net-pci-tcg-ra1/01-client-dhcp4-discover.hex"));
+    Cli r = Cli.run("decode", "--config", Cli.exampleConfig(dir).toString(), "--hex", hex);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String out = r.out();
+    assertThat(out).contains("the live proxy on 67 decides by its recent TFTP hand-outs");
+    int rom = out.indexOf("- no boot file handed to 52:54:00:12:34:56 in the last 2 min: the machine's iPXE ROM");
+    int chained = out.indexOf("- a boot file handed to it within 2 min: the iPXE that ROM chainloaded");
+    assertThat(rom).isPositive();
+    assertThat(chained).isGreaterThan(rom);
+    assertThat(out.substring(rom, chained)).contains("ipxe:               false").contains("plan:               Menu (3 items")
+        .contains("event:              pxe_menu_shown");
+    assertThat(out.substring(chained)).contains("ipxe:               true").contains("plan:               HttpUrl http://")
+        .contains("event:              point_ipxe_to_http_boot");
+
+    // without a menu there is only one answer: iPXE gets the URL
+    Path noMenu = Files.writeString(dir.resolve("no-menu.yaml"), "boot:\n  http-boot-url-template: \"http://boot.example/{{.MAC}}.ipxe\"\n");
+    Cli plain = Cli.run("decode", "--config", noMenu.toString(), "--hex", hex);
+    assertThat(plain.out()).doesNotContain("recent TFTP hand-outs").contains("ipxe:               true")
+        .contains("plan:               HttpUrl http://boot.example/52:54:00:12:34:56.ipxe");
+  }
 }

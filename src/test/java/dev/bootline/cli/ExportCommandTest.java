@@ -54,16 +54,16 @@ class ExportCommandTest {
   void perArchitectureBootFilesAndBootServer() {
     assertThat(export("isc-dhcpd", config))
         .contains("next-server 198.51.100.7;")
-        .contains("elsif option bootline-arch = 7 or option bootline-arch = 9 {")
+        .contains("elsif option bootline-arch = 00:07 or option bootline-arch = 00:09 {")
         .contains(", \"/ipxe.efi\");")
-        .contains("if exists user-class and option user-class = \"iPXE\" {");
+        .contains("if exists user-class and option user-class = \"iPXE\"\n");
     assertThat(export("kea", config))
         .contains("\"next-server\": \"198.51.100.7\", \"boot-file-name\": \"ipxe.efi\"")
         .contains("(option[93].hex == 0x0007 or option[93].hex == 0x0009)");
     assertThat(export("dnsmasq", config))
         .contains("dhcp-match=set:bootline-x86_64-efi,option:client-arch,7")
-        .contains("dhcp-boot=tag:bootline-pxe,tag:bootline-x86_64-efi,tag:!bootline-ipxe,ipxe.efi,,198.51.100.7")
-        .contains("dhcp-option-force=tag:bootline-http,tag:!bootline-ipxe,option:vendor-class,HTTPClient");
+        .contains("dhcp-boot=tag:bootline-pxe,tag:bootline-x86_64-efi,tag:!bootline-chained,ipxe.efi,,198.51.100.7")
+        .contains("dhcp-option-force=tag:bootline-http,tag:!bootline-chained,option:vendor-class,HTTPClient");
   }
 
   @Test
@@ -72,10 +72,37 @@ class ExportCommandTest {
     java.nio.file.Files.writeString(plain, "boot:\n  http-boot-url-template: \"http://boot.example/{{.MAC}}.ipxe\"\n");
     String isc = export("isc-dhcpd", plain.toString());
     assertThat(isc).doesNotContain("vendor-encapsulated-options")
-        .contains("if option bootline-arch = 0 {")
+        .contains("if option bootline-arch = 00:00 {")
         .contains(", \"/undionly.kpxe\");");
     assertThat(export("dnsmasq", plain.toString())).doesNotContain(",43,")
         .contains("dhcp-boot=tag:bootline-pxe,tag:bootline-bios,tag:!bootline-ipxe,undionly.kpxe,,198.51.100.7");
+  }
+
+  /**
+   * QEMU's BIOS ROM is iPXE: with a menu it must get the menu (it is the machine's PXE firmware), while the iPXE it
+   * chainloads gets the URL. The two differ only in vendor class (fixtures/bios-pxe-*: frame 01 vs 11).
+   */
+  @Test
+  void withAMenuTheBiosIpxeRomIsToldApartFromTheChainloadedIpxeByVendorClass() throws Exception {
+    assertThat(export("isc-dhcpd", config)).contains(
+        "if exists user-class and option user-class = \"iPXE\"\n"
+            + "    and not (substring(option vendor-class-identifier, 0, 20) = \"PXEClient:Arch:00000\") {");
+    assertThat(export("kea", config)).contains(
+        "\"test\": \"option[77].hex == 'iPXE' and not (substring(option[60].hex,0,20) == 'PXEClient:Arch:00000')\"");
+    assertThat(export("dnsmasq", config))
+        .contains("dhcp-vendorclass=set:bootline-bios-rom,PXEClient:Arch:00000\n")
+        .contains("tag-if=set:bootline-chained,tag:bootline-ipxe,tag:!bootline-bios-rom\n")
+        .contains("dhcp-boot=tag:bootline-chained,http://")
+        .contains("dhcp-option-force=tag:bootline-pxe,tag:bootline-bios,tag:!bootline-chained,43,");
+    for (String f : List.of("isc-dhcpd", "kea", "dnsmasq")) {
+      assertThat(export(f, config)).as(f).contains("limit: BIOS iPXE ROMs (QEMU, libvirt, Proxmox)");
+    }
+    // without a menu there is nothing to tell apart: every iPXE gets the URL, as from bootline's proxy
+    Path plain = dir.resolve("plain.yaml");
+    java.nio.file.Files.writeString(plain, "boot:\n  http-boot-url-template: \"http://boot.example/{{.MAC}}.ipxe\"\n");
+    assertThat(export("isc-dhcpd", plain.toString())).contains("if exists user-class and option user-class = \"iPXE\" {")
+        .doesNotContain("PXEClient:Arch:00000").doesNotContain("limit: BIOS iPXE ROMs");
+    assertThat(export("dnsmasq", plain.toString())).doesNotContain("bootline-chained").contains("dhcp-boot=tag:bootline-ipxe,");
   }
 
   @Test
