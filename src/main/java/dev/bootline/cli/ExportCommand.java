@@ -281,6 +281,11 @@ public final class ExportCommand implements Callable<Integer> {
       classes.add(cls("bootline-http", "substring(option[60].hex,0,10) == 'HTTPClient' and not member('bootline-ipxe')",
           "\"boot-file-name\": " + url, "{ \"name\": \"vendor-class-identifier\", \"data\": \"HTTPClient\" }"));
     }
+    if (m.url().isEmpty()) {
+      // Defined even without a URL: the classes below exclude its members, so chainloaded iPXE is not handed the PXE
+      // boot file again (a loop); without a URL bootline ignores iPXE, and so does this class.
+      classes.add(cls("bootline-ipxe", ipxe, "", null));
+    }
     String optionDef = "";
     if (m.menu43().isPresent()) {
       optionDef = "      \"option-def\": [ { \"name\": \"vendor-encapsulated-options\", \"code\": 43, \"type\": \"binary\" } ],\n";
@@ -312,15 +317,19 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   private static String cls(String name, String test, String fields, String options, String optionDef) {
-    StringBuilder b = new StringBuilder();
-    b.append("      {\n        \"name\": \"").append(name).append("\",\n");
-    b.append("        \"test\": ").append(jsonString(test)).append(",\n");
-    b.append(optionDef.replace("      \"option-def\"", "        \"option-def\""));
-    if (options != null) {
-      b.append("        \"option-data\": [\n          ").append(options).append("\n        ],\n");
+    List<String> members = new ArrayList<>();
+    members.add("\"name\": \"" + name + "\"");
+    members.add("\"test\": " + jsonString(test));
+    if (!optionDef.isEmpty()) {
+      members.add(optionDef.strip().replaceAll(",$", "").replace("\n      ", "\n        "));
     }
-    b.append("        ").append(fields).append("\n      }");
-    return b.toString();
+    if (options != null) {
+      members.add("\"option-data\": [\n          " + options + "\n        ]");
+    }
+    if (!fields.isEmpty()) {
+      members.add(fields);
+    }
+    return "      {\n        " + String.join(",\n        ", members) + "\n      }";
   }
 
   // ---- dnsmasq

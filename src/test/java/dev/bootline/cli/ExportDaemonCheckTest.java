@@ -62,6 +62,17 @@ class ExportDaemonCheckTest {
     assertThat(run(dnsmasq, "--test", "--conf-file=" + bad).exitCode()).as("the check can fail").isNotZero();
   }
 
+  @Test
+  void keaAcceptsTheExportWithoutAUrlTemplate() throws Exception {
+    String kea = require("/usr/sbin/kea-dhcp4", "kea-dhcp4-server");
+    Path noUrl = write("no-url.yaml", Files.readString(Path.of(config)).replaceAll("(?s)boot:\\n  http-boot-url-template:[^\\n]*\\n", ""));
+    Cli e = Cli.run("export", "--format", "kea", "--config", noUrl.toString());
+    assertThat(e.exitCode()).as(e.err()).isZero();
+    assertThat(e.out()).contains("no boot.http-boot-url-template").contains("\"name\": \"bootline-ipxe\"");
+    Run r = run(kea, "-t", write("kea-no-url.conf", e.out()).toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+  }
+
   private String export(String format) {
     Cli r = Cli.run("export", "--format", format, "--config", config);
     assertThat(r.exitCode()).as(r.err()).isZero();
