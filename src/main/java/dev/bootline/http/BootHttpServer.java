@@ -282,7 +282,14 @@ public final class BootHttpServer implements AutoCloseable {
     @Override
     public void write(boolean last, java.nio.ByteBuffer content, Callback callback) {
       int n = content == null ? 0 : content.remaining();
-      super.write(last, content, Callback.from(callback, () -> advance(n)));
+      // count before passing success on: the next write (and the final "complete") may run inside succeeded()
+      super.write(last, content, new Callback.Nested(callback) {
+        @Override
+        public void succeeded() {
+          advance(n);
+          super.succeeded();
+        }
+      });
     }
 
     private void advance(int n) {

@@ -28,8 +28,13 @@ final class MappedFileContent extends HttpContent.Wrapper {
   /** Bodies (or ranges) smaller than this take the wrapped content's buffered copy: mapping would cost more. */
   static final long MIN_MAPPED = 256 * 1024;
 
-  /** One write hands the connection at most this much of the mapping (a ByteBuffer holds under 2 GiB). */
-  private static final long SLICE = 64L * 1024 * 1024;
+  /**
+   * The mapping goes out in about 16 writes, so the response's progress ({@code sending} at each further tenth)
+   * still sees every tenth pass; a slice is at least 64 KiB and at most 64 MiB (a ByteBuffer holds under 2 GiB).
+   */
+  static long slice(long len) {
+    return Math.clamp(len / 16, 64L * 1024, 64L * 1024 * 1024);
+  }
 
   private final Path file;
 
@@ -55,6 +60,7 @@ final class MappedFileContent extends HttpContent.Wrapper {
       callback.failed(e);
       return;
     }
+    long slice = slice(len);
     new IteratingCallback() {
       private long pos;
 
@@ -63,10 +69,10 @@ final class MappedFileContent extends HttpContent.Wrapper {
         if (pos >= len) {
           return Action.SUCCEEDED;
         }
-        long n = Math.min(SLICE, len - pos);
-        var slice = mapped.asSlice(pos, n).asByteBuffer();
+        long n = Math.min(slice, len - pos);
+        var part = mapped.asSlice(pos, n).asByteBuffer();
         pos += n;
-        sink.write(pos >= len, slice, this);
+        sink.write(pos >= len, part, this);
         return Action.SCHEDULED;
       }
 
