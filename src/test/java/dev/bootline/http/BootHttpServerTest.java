@@ -103,6 +103,29 @@ class BootHttpServerTest {
   }
 
   @Test
+  void largeBodiesAndRangesFromTheMappedPathAreByteExact() throws Exception {
+    byte[] data = new byte[3 * 1024 * 1024 + 12_345]; // above MappedFileContent.MIN_MAPPED, not page-aligned
+    new java.util.Random(42).nextBytes(data);
+    Files.write(dir.resolve("netboot/52:54:00:12:34:56/kernel"), data);
+    String url = base + "/mac/52:54:00:12:34:56/kernel";
+    var whole = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.headers().firstValue("content-length")).contains(String.valueOf(data.length));
+    assertThat(whole.body()).isEqualTo(data);
+    // a range that starts mid-page and is itself large enough to be mapped
+    var range = client.send(HttpRequest.newBuilder(URI.create(url)).header("Range", "bytes=300001-1300000").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.headers().firstValue("content-range")).contains("bytes 300001-1300000/" + data.length);
+    assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(data, 300001, 1300001));
+    var tail = client.send(HttpRequest.newBuilder(URI.create(url)).header("Range", "bytes=-700000").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(tail.statusCode()).isEqualTo(206);
+    assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 700000, data.length));
+    assertThat(MappedFileContent.slice(data.length)).isLessThan(data.length / 10); // every tenth can be reported
+  }
+
+  @Test
   void aMissingFileIsAnErrorEvent() throws Exception {
     assertThat(get("/mac/52:54:00:12:34:56/nope.efi").statusCode()).isEqualTo(404);
     assertThat(fetches).contains("52:54:00:12:34:56 mac/nope.efi error 0/-1");
