@@ -143,10 +143,10 @@ final class Dhcp4Codec {
     out.writeBytes(m.yiaddr().getAddress());
     out.writeBytes(m.siaddr().getAddress());
     out.writeBytes(m.giaddr().getAddress());
-    out.writeBytes(m.chaddr());
+    out.writeBytes(m.chaddrNoCopy());
     List<Dhcp4OptionItem> items = m.options().items();
-    out.writeBytes(fieldOrOverload(m.sname(), items, Dhcp4OptionArea.SNAME));
-    out.writeBytes(fieldOrOverload(m.file(), items, Dhcp4OptionArea.FILE));
+    out.writeBytes(fieldOrOverload(m.snameNoCopy(), items, Dhcp4OptionArea.SNAME));
+    out.writeBytes(fieldOrOverload(m.fileNoCopy(), items, Dhcp4OptionArea.FILE));
     writeU32(out, Dhcp4Message.MAGIC_COOKIE);
     writeArea(out, items, Dhcp4OptionArea.OPTIONS);
     return out.toByteArray();
@@ -157,7 +157,7 @@ final class Dhcp4Codec {
    * and zero-filled (or zero-trimmed) to the field size. Items for an area win over the raw field.
    */
   private static byte[] fieldOrOverload(byte[] field, List<Dhcp4OptionItem> items, Dhcp4OptionArea area) {
-    if (items.stream().noneMatch(i -> i.area() == area)) {
+    if (!hasItemIn(items, area)) {
       return field;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(field.length);
@@ -181,6 +181,15 @@ final class Dhcp4Codec {
     }
     byte[] encoded = out.toByteArray();
     return Arrays.copyOf(encoded, field.length);
+  }
+
+  private static boolean hasItemIn(List<Dhcp4OptionItem> items, Dhcp4OptionArea area) {
+    for (Dhcp4OptionItem item : items) { // a loop, not a stream: twice per encoded packet
+      if (item.area() == area) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void writeArea(ByteArrayOutputStream out, List<Dhcp4OptionItem> items, Dhcp4OptionArea area) {

@@ -85,6 +85,19 @@ public record Dhcp4Message(
     return new Dhcp4ReplyBuilder(request, type);
   }
 
+  /** The fields without the defensive copy, for the encoder (package-private: nobody outside can mutate them). */
+  byte[] chaddrNoCopy() {
+    return chaddr;
+  }
+
+  byte[] snameNoCopy() {
+    return sname;
+  }
+
+  byte[] fileNoCopy() {
+    return file;
+  }
+
   @Override
   public byte[] chaddr() {
     return chaddr.clone();

@@ -8,6 +8,7 @@ import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -68,16 +69,25 @@ public record Dhcp4Options(List<Dhcp4OptionItem> items) {
 
   /** The option's data: all its instances concatenated in wire order (RFC 3396); empty when absent. */
   public Optional<byte[]> get(int code) {
+    Dhcp4OptionItem.Option first = null;
     ByteArrayOutputStream out = null;
     for (Dhcp4OptionItem item : items) {
       if (item instanceof Dhcp4OptionItem.Option o && o.code() == code) {
-        if (out == null) {
-          out = new ByteArrayOutputStream();
+        if (first == null) {
+          first = o; // the usual case: one instance, copied once below
+        } else {
+          if (out == null) {
+            out = new ByteArrayOutputStream();
+            out.write(first.dataNoCopy(), 0, first.length());
+          }
+          out.write(o.dataNoCopy(), 0, o.length());
         }
-        out.write(o.dataNoCopy(), 0, o.length());
       }
     }
-    return out == null ? Optional.empty() : Optional.of(out.toByteArray());
+    if (first == null) {
+      return Optional.empty();
+    }
+    return Optional.of(out == null ? Arrays.copyOf(first.dataNoCopy(), first.length()) : out.toByteArray());
   }
 
   /** Option 52 (overload) as 1 = file, 2 = sname, 3 = both; only instances in the options field count. */

@@ -47,6 +47,12 @@ public final class ProxyDhcpServer implements AutoCloseable {
   private static final java.time.Duration INTERFACE_MAX_AGE = java.time.Duration.ofSeconds(30);
   /** Larger than any DHCP message over Ethernet; a bigger datagram is counted as truncated, not parsed. */
   private static final int RECEIVE_BUFFER = 4096;
+  /**
+   * SO_RCVBUF per socket (the kernel caps it at net.core.rmem_max): a burst — a rack powering on, or the thread held
+   * up by a GC pause — waits in the kernel instead of being dropped. The default (~200 KiB) holds only a few hundred
+   * DISCOVERs, as DHCPv6's 547 socket already found.
+   */
+  private static final int SOCKET_RECEIVE_BUFFER = 4 << 20;
 
   private final BootlineConfig config;
   private final ProxyResponder responder;
@@ -173,7 +179,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
   }
 
   private void open(ProxyResponder.Service service, int port) throws IOException {
-    UdpSocket socket = UdpSocket.open(UdpSocketConfig.ipv4(port));
+    UdpSocket socket = UdpSocket.open(UdpSocketConfig.ipv4(port).withReceiveBufferBytes(SOCKET_RECEIVE_BUFFER));
     sockets.add(socket);
     Thread t =
         Thread.ofPlatform()

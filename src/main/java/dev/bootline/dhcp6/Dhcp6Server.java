@@ -10,6 +10,7 @@ import dev.bootline.net.UdpSocket;
 import dev.bootline.net.UdpSocketConfig;
 import dev.bootline.wire.Ipv6Text;
 import dev.bootline.wire.MalformedPacketException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,9 @@ public final class Dhcp6Server implements AutoCloseable {
   private final Thread thread;
   private final int port;
   private final InterfaceCache linkCache;
+  private final Counter received;
+  /** result → reason → counter: a registry lookup builds an id and sorts tags, too much for every packet. */
+  private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
 
   /**
    * @param interfaceNames interfaces to serve (must exist and have an IPv6 link-local address)
@@ -58,6 +63,7 @@ public final class Dhcp6Server implements AutoCloseable {
     this.events = events;
     this.metrics = metrics;
     this.port = port;
+    this.received = metrics.counter("bootline.dhcp6.packets.received");
     this.interfaces = new LinkedHashMap<>();
     for (String name : interfaceNames) {
       NetInterface ni = NetInterfaces.require(name); // no carrier yet means no link-local yet: fine, we join anyway
@@ -91,7 +97,7 @@ public final class Dhcp6Server implements AutoCloseable {
         log.warn("DHCPv6 receive failed: {}", e.getMessage());
         continue;
       }
-      metrics.counter("bootline.dhcp6.packets.received").increment(); // every datagram; packets{result} says what became of it
+      received.increment(); // every datagram; packets{result} says what became of it
       try {
         handle(buf, d);
       } catch (RuntimeException e) {
@@ -184,7 +190,9 @@ public final class Dhcp6Server implements AutoCloseable {
   }
 
   private void count(String result, String reason) {
-    metrics.counter("bootline.dhcp6.packets", "result", result, "reason", reason).increment();
+    counters.computeIfAbsent(result, r -> new ConcurrentHashMap<>())
+        .computeIfAbsent(reason, r -> metrics.counter("bootline.dhcp6.packets", "result", result, "reason", r))
+        .increment();
   }
 
   @Override

@@ -38,7 +38,6 @@ final class JournalCodec {
   static byte[] payload(BootEvent e) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.setCodec(MAPPER);
       g.writeStartObject();
       g.writeNumberField("id", e.id());
       g.writeStringField("timestamp", e.timestamp().toString());
@@ -47,12 +46,46 @@ final class JournalCodec {
       g.writeStringField("name", e.name());
       g.writeStringField("server", e.server());
       g.writeFieldName("detail");
-      g.writeObject(e.detail());
+      writeValue(g, e.detail());
       g.writeEndObject();
     } catch (IOException ex) {
       throw new IllegalStateException("cannot serialise event " + e.id(), ex);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Writes a {@link JsonValues}-normalised value token by token — the same JSON the ObjectMapper writes, without its
+   * per-call serializer lookup (the writer journals one event per DHCP exchange). Anything else falls back to it.
+   */
+  private static void writeValue(JsonGenerator g, Object value) throws IOException {
+    switch (value) {
+      case null -> g.writeNull();
+      case String s -> g.writeString(s);
+      case Integer i -> g.writeNumber(i);
+      case Long l -> g.writeNumber(l);
+      case Boolean b -> g.writeBoolean(b);
+      case Double d -> g.writeNumber(d);
+      case Map<?, ?> m -> {
+        g.writeStartObject();
+        for (Map.Entry<?, ?> entry : m.entrySet()) {
+          g.writeFieldName(String.valueOf(entry.getKey()));
+          writeValue(g, entry.getValue());
+        }
+        g.writeEndObject();
+      }
+      case java.util.List<?> list -> {
+        g.writeStartArray();
+        for (Object item : list) {
+          writeValue(g, item);
+        }
+        g.writeEndArray();
+      }
+      default -> {
+        g.setCodec(MAPPER);
+        g.writeObject(value);
+      }
+    }
   }
 
   /** Appends one frame to {@code out}. */
