@@ -127,7 +127,11 @@ public final class TftpServer implements AutoCloseable {
       throw e;
     }
     running = true;
-    threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tftp-", 0).factory());
+    // Platform threads (at most maxConcurrentTransfers): a lock-step transfer is one ACK -> DATA turnaround per block,
+    // and a platform thread's timed receive is poll + recvfrom on the same thread. A virtual thread parked instead,
+    // was woken by the JDK's poller thread and rescheduled on a carrier: two thread hand-offs per block, which made
+    // lock-step (iPXE, most firmware) run at half tftpd-hpa's speed.
+    threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("tftp-", 0).factory());
     for (DatagramEndpoint ep : listeners) {
       // platform threads: a listener may block in a native recvmsg, which would pin a virtual thread's carrier
       Thread.ofPlatform().daemon().name("tftp-listen-" + ep.localAddress().getPort()).start(() -> listen(ep));
@@ -362,10 +366,11 @@ public final class TftpServer implements AutoCloseable {
                         name, file.path(), client, mac, transfer.streamLength(), n.blockSize(), n.windowSize())));
       }
       ByteBuffer buf = ByteBuffer.allocate(65536);
+      ByteBuffer out = ByteBuffer.allocateDirect(4 + TftpCodec.MAX_BLOCK_SIZE); // DATA goes out of this, no per-block garbage
       while (true) {
         try {
           for (TftpPacket p : step.send()) {
-            ep.send(ByteBuffer.wrap(TftpCodec.encode(p)), client);
+            ep.send(TftpCodec.encode(p, out), client);
           }
         } catch (IOException e) { // e.g. the socket was closed by close(), or the route vanished
           log.debug("TFTP send to {} failed", client, e);
