@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class TftpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TftpServer.class);
   public static final String READ_ONLY_MESSAGE = "bootline is read-only";
+  /** {@link TftpEvents#transferProgress} at most this often per transfer. */
+  public static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
   /**
    * @param listen addresses to bind (port 69 in production; port 0 picks one, see {@link #boundAddresses()})
@@ -365,6 +367,7 @@ public final class TftpServer implements AutoCloseable {
                     new TftpEvents.TransferStarted(
                         name, file.path(), client, mac, transfer.streamLength(), n.blockSize(), n.windowSize())));
       }
+      long lastProgress = started;
       ByteBuffer buf = ByteBuffer.allocate(65536);
       ByteBuffer out = ByteBuffer.allocateDirect(4 + TftpCodec.MAX_BLOCK_SIZE); // DATA goes out of this, no per-block garbage
       while (true) {
@@ -406,7 +409,14 @@ public final class TftpServer implements AutoCloseable {
         byte[] bytes = new byte[r.data().remaining()];
         r.data().get(bytes);
         try {
-          step = transfer.onPacket(TftpCodec.decode(bytes), System.nanoTime());
+          long now = System.nanoTime();
+          step = transfer.onPacket(TftpCodec.decode(bytes), now);
+          if (!step.finished() && now - lastProgress >= PROGRESS_EVERY.toNanos()) {
+            lastProgress = now;
+            long acked = transfer.bytesAcknowledged();
+            fire(() -> events.transferProgress(
+                new TftpEvents.TransferProgress(name, client, mac, acked, transfer.streamLength())));
+          }
         } catch (MalformedPacketException e) {
           counters.increment("malformed." + e.reason());
         }
