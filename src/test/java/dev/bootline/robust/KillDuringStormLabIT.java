@@ -29,10 +29,11 @@ import org.junit.jupiter.api.Test;
  * a Reply from the restarted process soon after it is spawned; the clean start is measured the same way, and both
  * figures are printed.
  *
- * <p>The bound on the restart is {@value #RESTART_BOUND_MS} ms, not the 1 s goal: under the shared 2-core lab's load
- * (load average 10–14 while other builds and QEMU run) a plain JVM took 1.5–11.3 s from exec to the first Reply
- * (bench/storm/startup), which is JVM start-up and class loading, not journal recovery; the 1 s goal on a quiet machine
- * is a benchmark figure (bench/storm/README.md).
+ * <p>The bound on the restart is {@value #RESTART_BOUND_MS} ms, not the 1 s goal: on the shared 2-core lab machine
+ * (load average 10–20 while other builds and QEMU run) the JVM alone took 3.2–11.3 s from exec to the first Reply
+ * (bench/storm/startup), and this test's clean start once took 12.9 s at load 18; the 1 s goal on a quiet machine is
+ * a benchmark figure (bench/README.md, bench/storm/startup). Runs so far: restart 5.4 s / clean 4.4 s (load 16.6),
+ * restart 2.8 s / clean 12.9 s (load 18).
  */
 @LabTest({Requirement.IPXE_BINARIES, Requirement.BOOTLINE_JAR})
 class KillDuringStormLabIT {
@@ -40,7 +41,7 @@ class KillDuringStormLabIT {
   static final String ADMIN = "127.0.0.1:6315";
   static final String IPXE = "/usr/lib/ipxe/ipxe.efi";
   static final int MACHINES = 100;
-  static final long RESTART_BOUND_MS = 20_000;
+  static final long RESTART_BOUND_MS = 30_000;
 
   @Test
   void everyEventStreamedBeforeKillMinus9MidStormIsJournaledAndTheRestartAnswersDhcp(Lab lab) throws Exception {
