@@ -251,8 +251,9 @@ public final class EventLog implements AutoCloseable, EventSink {
   @Override
   public BootEvent record(String mac, String ip, String name, Map<String, ?> detail, String server) {
     Objects.requireNonNull(name, "name");
-    String normalisedMac = BootEvent.normaliseMac(mac);
-    Map<String, Object> normalisedDetail = JsonValues.normaliseMap(detail);
+    // Compact, with shared strings: the event stays in memory for a while and every young GC copies it (EventDetail).
+    String normalisedMac = EventDetail.shared(BootEvent.normaliseMac(mac));
+    Map<String, Object> normalisedDetail = EventDetail.of(detail);
     long waitNanos = options.handoffMaxWait().toNanos();
     long deadline = System.nanoTime() + waitNanos;
     try {
@@ -266,7 +267,7 @@ public final class EventLog implements AutoCloseable, EventSink {
         BootEvent event =
             new BootEvent(
                 nextId, clock.instant(), normalisedMac, ip, name,
-                progress.annotate(normalisedMac, name, normalisedDetail), server);
+                EventDetail.of(progress.annotate(normalisedMac, name, normalisedDetail)), server);
         if (!handoff.offer(event)) {
           handoffWaits.incrementAndGet();
           if (!handoff.offer(event, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
