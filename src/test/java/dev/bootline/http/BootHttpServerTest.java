@@ -119,6 +119,25 @@ class BootHttpServerTest {
   }
 
   @Test
+  void aLargeIpxeBinaryBehindASymlinkIsServedWhole() throws Exception {
+    // Debian's /usr/lib/ipxe/ipxe.efi is a symlink to /boot/ipxe.efi, and it is large enough for the mapped path
+    byte[] data = new byte[1024 * 1024 + 333];
+    new java.util.Random(3).nextBytes(data);
+    Path real = Files.write(Files.createDirectories(dir.resolve("boot")).resolve("ipxe.efi"), data);
+    Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("lib")).resolve("ipxe.efi"), real);
+    try (BootHttpServer linked = new BootHttpServer(
+        List.of(new BootlineConfig.ListenAddress("127.0.0.1", 0)), Optional.empty(),
+        new IpxeCatalog(Map.of(IpxeTarget.X86_64_EFI, link)), (mac, remote, path, sent, total, state) -> {})) {
+      linked.start();
+      var r = client.send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + linked.ports().getFirst() + "/ipxe/52:54:00:12:34:56/ipxe.efi")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(data);
+    }
+  }
+
+  @Test
   void largeBodiesAndRangesFromTheMappedPathAreByteExact() throws Exception {
     byte[] data = new byte[3 * 1024 * 1024 + 12_345]; // above MappedFileContent.MIN_MAPPED, not page-aligned
     new java.util.Random(42).nextBytes(data);
