@@ -3,6 +3,7 @@ package dev.bootline.http;
 import dev.bootline.boot.IpxeCatalog;
 import dev.bootline.config.BootlineConfig;
 import dev.bootline.wire.MacAddress;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,7 +213,9 @@ public final class BootHttpServer implements AutoCloseable {
     Optional<Path> file =
         switch (m.area()) {
           case "mac" -> netbootDir.flatMap(dir -> SafePaths.resolve(dir.resolve(m.mac().toString()), m.rest()));
-          case "ipxe" -> ipxe.resolve(m.rest());
+          // Debian's iPXE binaries are symlinks (/usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi): serve the file itself,
+          // resolved per request so an upgraded link target is picked up, as SafePaths does for netboot files
+          case "ipxe" -> ipxe.resolve(m.rest()).flatMap(BootHttpServer::realPath);
           default -> Optional.empty();
         };
     if (file.isEmpty()) {
@@ -357,5 +360,13 @@ public final class BootHttpServer implements AutoCloseable {
     }
     server.stop();
     mappings.close();
+  }
+
+  private static Optional<Path> realPath(Path p) {
+    try {
+      return Optional.of(p.toRealPath());
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -62,11 +62,9 @@ final class FileMappings implements AutoCloseable {
   }
 
   /** A mapping of the whole file as it is now; call {@link #release} when the write ends. */
-  Mapping acquire(Path requested) throws IOException {
-    // The caller has already vetted the path (SafePaths, or an iPXE binary the operator configured, which on Debian
-    // is a symlink: /usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi). Map the file it names; NOFOLLOW below then only
-    // guards against a link swapped in between.
-    Path file = requested.toRealPath();
+  Mapping acquire(Path file) throws IOException {
+    // The caller passes a real path (SafePaths' answer, or an iPXE binary resolved through its symlink by
+    // BootHttpServer); NOFOLLOW then only refuses a link swapped in since.
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     synchronized (this) {
       Mapping m = byPath.get(file);
