@@ -93,6 +93,7 @@ public final class BootHttpServer implements AutoCloseable {
   private TlsReloader tls;
   private final java.util.concurrent.atomic.AtomicInteger activeFetches = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.LongAdder bytesSent = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder bytesSentByFile = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder fetchesComplete = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder fetchesFailed = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder fetchesNotFound = new java.util.concurrent.atomic.LongAdder();
@@ -104,7 +105,7 @@ public final class BootHttpServer implements AutoCloseable {
     this.listener = listener;
     this.server = Jetty.onVirtualThreads("http");
     for (BootlineConfig.ListenAddress a : listen) {
-      plain.add(Jetty.listen(server, a));
+      plain.add(Jetty.bind(SendfileEndPoint.connector(server, bytesSentByFile), a));
     }
     MimeTypes.Mutable mime = new MimeTypes.Mutable(MimeTypes.DEFAULTS);
     mime.addMimeMapping("efi", "application/efi");
@@ -173,6 +174,11 @@ public final class BootHttpServer implements AutoCloseable {
     return bytesSent.sum();
   }
 
+  /** Body bytes that went out by sendfile (plain HTTP, large files), a part of {@link #bytesSent()}. */
+  public long bytesSentByFile() {
+    return bytesSentByFile.sum();
+  }
+
   /** File fetches that ended, by result: {@code complete}, {@code error} (failed midway), {@code not_found}. */
   public Map<String, Long> fetchesByResult() {
     return Map.of("complete", fetchesComplete.sum(), "error", fetchesFailed.sum(), "not_found", fetchesNotFound.sum());
@@ -229,7 +235,8 @@ public final class BootHttpServer implements AutoCloseable {
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
     // plain HTTP writes large bodies from a mapping of the file; TLS keeps the buffered copy (see MappedFileContent)
-    HttpContent content = request.isSecure() ? found : new MappedFileContent(found, file.get(), mappings);
+    HttpContent content = request.isSecure() ? found : new MappedFileContent(found, file.get(), mappings,
+        request.getConnectionMetaData().getConnection().getEndPoint() instanceof SendfileEndPoint s ? s : null);
     long size = content.getContentLengthValue();
     String name = m.area() + "/" + m.rest();
     listener.fetched(Optional.of(m.mac()), remote, name, 0, size, "init");

@@ -34,10 +34,14 @@ final class FileMappings implements AutoCloseable {
     private final FileTime modified;
     private final Arena arena;
     final MemorySegment segment;
+    /** The file, open for reading while the mapping lives (the sendfile path sends from it). */
+    final FileChannel channel;
     private int users;
     private boolean evicted;
 
-    private Mapping(Object fileKey, long size, FileTime modified, Arena arena, MemorySegment segment) {
+    private Mapping(
+        Object fileKey, long size, FileTime modified, Arena arena, MemorySegment segment, FileChannel channel) {
+      this.channel = channel;
       this.fileKey = fileKey;
       this.size = size;
       this.modified = modified;
@@ -104,7 +108,7 @@ final class FileMappings implements AutoCloseable {
 
   synchronized void release(Mapping m) {
     if (--m.users == 0 && m.evicted) {
-      unmap(m.arena);
+      unmap(m);
     }
   }
 
@@ -115,11 +119,13 @@ final class FileMappings implements AutoCloseable {
 
   private static Mapping map(Path file, BasicFileAttributes a) throws IOException {
     Arena arena = Arena.ofShared();
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    try {
       MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, a.size(), arena);
-      return new Mapping(a.fileKey(), a.size(), a.lastModifiedTime(), arena, seg);
+      return new Mapping(a.fileKey(), a.size(), a.lastModifiedTime(), arena, seg, ch);
     } catch (IOException | RuntimeException e) {
       arena.close();
+      ch.close();
       throw e;
     }
   }
@@ -133,7 +139,7 @@ final class FileMappings implements AutoCloseable {
     mappedBytes -= m.size;
     m.evicted = true;
     if (m.users == 0) {
-      unmap(m.arena);
+      unmap(m);
     }
   }
 
@@ -147,6 +153,15 @@ final class FileMappings implements AutoCloseable {
   }
 
   /** Unmaps; if a write still holds the mapping (only possible right after a failure), retries shortly after. */
+  static void unmap(Mapping m) {
+    try {
+      m.channel.close();
+    } catch (IOException e) {
+      log.debug("closing {}", m.channel, e);
+    }
+    unmap(m.arena);
+  }
+
   static void unmap(Arena arena) {
     try {
       arena.close();

@@ -18,7 +18,12 @@ final class Jetty {
 
   /** Adds a connector for {@code a} (empty host = all addresses); no factories means plain HTTP/1.1. */
   static ServerConnector listen(Server server, BootlineConfig.ListenAddress a, ConnectionFactory... factories) {
-    ServerConnector c = factories.length == 0 ? new ServerConnector(server) : new ServerConnector(server, factories);
+    return bind(factories.length == 0 ? new ServerConnector(server) : new ServerConnector(server, factories), a);
+  }
+
+  /** Binds an already made connector to {@code a} and adds it to its server. */
+  static ServerConnector bind(ServerConnector c, BootlineConfig.ListenAddress a) {
+    Server server = c.getServer();
     if (!a.host().isEmpty()) {
       c.setHost(a.host());
     }

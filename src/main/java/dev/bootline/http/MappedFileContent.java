@@ -31,11 +31,14 @@ final class MappedFileContent extends HttpContent.Wrapper {
 
   private final Path file;
   private final FileMappings mappings;
+  private final SendfileEndPoint sendfile;
 
-  MappedFileContent(HttpContent content, Path file, FileMappings mappings) {
+  /** @param sendfile the connection's endpoint when it can send the mapped ranges with sendfile, else null */
+  MappedFileContent(HttpContent content, Path file, FileMappings mappings, SendfileEndPoint sendfile) {
     super(content);
     this.file = file;
     this.mappings = mappings;
+    this.sendfile = sendfile;
   }
 
   @Override
@@ -62,6 +65,7 @@ final class MappedFileContent extends HttpContent.Wrapper {
     long slice = slice(len);
     new IteratingCallback() {
       private long pos;
+      private java.nio.ByteBuffer last;
 
       @Override
       protected Action process() {
@@ -70,6 +74,10 @@ final class MappedFileContent extends HttpContent.Wrapper {
         }
         long n = Math.min(slice, len - pos);
         var part = mapped.asSlice(offset + pos, n).asByteBuffer();
+        if (sendfile != null) {
+          sendfile.sendFileFor(part, mapping.channel, offset + pos); // the same bytes, without the copy
+          last = part;
+        }
         pos += n;
         sink.write(pos >= len, part, this);
         return Action.SCHEDULED;
@@ -77,14 +85,22 @@ final class MappedFileContent extends HttpContent.Wrapper {
 
       @Override
       protected void onCompleteSuccess() {
+        forget();
         mappings.release(mapping);
         callback.succeeded();
       }
 
       @Override
       protected void onCompleteFailure(Throwable cause) {
+        forget();
         mappings.release(mapping);
         callback.failed(cause);
+      }
+
+      private void forget() {
+        if (last != null) {
+          sendfile.forget(last);
+        }
       }
     }.iterate();
   }

@@ -147,6 +147,11 @@ class BootHttpServerTest {
     assertThat(whole.statusCode()).isEqualTo(200);
     assertThat(whole.headers().firstValue("content-length")).contains(String.valueOf(data.length));
     assertThat(whole.body()).isEqualTo(data);
+    assertThat(server.bytesSentByFile()).as("plain HTTP sends large bodies by sendfile").isEqualTo(data.length);
+    var head = client.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(head.headers().firstValue("content-length")).contains(String.valueOf(data.length));
+    assertThat(head.body()).isEmpty();
     // a range that starts mid-page and is itself large enough to be mapped
     var range = client.send(HttpRequest.newBuilder(URI.create(url)).header("Range", "bytes=300001-1300000").build(),
         HttpResponse.BodyHandlers.ofByteArray());
@@ -173,6 +178,57 @@ class BootHttpServerTest {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     var renamed = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(renamed.body()).isEqualTo(same);
+  }
+
+  /**
+   * A reader slower than the socket: sendfile takes the body in many short writes, each waiting for the socket to
+   * drain; the body must still be exact and the connection usable for the next request (keep-alive).
+   */
+  @Test
+  void aSlowReaderGetsExactBodiesOverOneKeptAliveConnection() throws Exception {
+    byte[] data = new byte[2 * 1024 * 1024 + 333];
+    new java.util.Random(3).nextBytes(data);
+    Files.write(dir.resolve("netboot/52:54:00:12:34:56/initrd"), data);
+    try (var s = new java.net.Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", server.ports().getFirst()));
+      var in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 1024));
+      var out = s.getOutputStream();
+      for (String range : List.of("", "Range: bytes=1000-2000000\r\n", "")) {
+        out.write(("GET /mac/525400123456/initrd HTTP/1.1\r\nHost: x\r\n" + range + "\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        long length = -1;
+        for (String line; !(line = readLine(in)).isEmpty(); ) {
+          if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+            length = Long.parseLong(line.substring(15).trim());
+          }
+        }
+        byte[] body = new byte[(int) length];
+        for (int off = 0; off < body.length; ) { // slowly: 64 KiB at a time with pauses
+          int n = in.read(body, off, Math.min(64 * 1024, body.length - off));
+          assertThat(n).isPositive();
+          off += n;
+          if (off % (256 * 1024) < n) {
+            Thread.sleep(5);
+          }
+        }
+        byte[] expected = range.isEmpty() ? data : java.util.Arrays.copyOfRange(data, 1000, 2000001);
+        assertThat(body).as("body for '%s'", range).isEqualTo(expected);
+      }
+    }
+    assertThat(server.bytesSentByFile()).isEqualTo(2L * data.length + 1_999_001);
+  }
+
+  private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c; (c = in.read()) != '\n'; ) {
+      assertThat(c).as("header line ended early").isNotNegative();
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
   }
 
   @Test
