@@ -245,8 +245,21 @@ final class Daemon implements AutoCloseable {
     }
   }
 
-  private static TftpEvents tftpEvents(EventSink events, BootPolicy policy) {
+  static TftpEvents tftpEvents(EventSink events, BootPolicy policy) { // package-private for DaemonTftpEventsTest
     return new TftpEvents() {
+      // issue #5 (helper http3): journal TFTP progress like HTTP's "sending"; TftpServer calls this at most once a
+      // second per transfer (TftpServer.PROGRESS_EVERY), never after the transfer's end
+      @Override
+      public void transferProgress(TransferProgress e) {
+        String ip = e.client().getAddress() instanceof java.net.Inet6Address v6 ? Ipv6Text.format(v6) : e.client().getAddress().getHostAddress();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("file", e.requestedName());
+        detail.put("state", "sending");
+        detail.put("bytes", e.bytes());
+        detail.put("bytes_total", e.size());
+        events.record(e.mac().map(MacAddress::toString).orElse(null), ip, "tftp_fetch", detail, "tftp");
+      }
+
       @Override
       public void transferCompleted(TransferCompleted e) {
         String mac = e.mac().map(MacAddress::toString).orElse(null);
