@@ -83,6 +83,8 @@ public final class BootHttpServer implements AutoCloseable {
   private final IpxeCatalog ipxe;
   private final ResourceService files = new ResourceService();
   private final ResourceHttpContentFactory contentFactory;
+  /** Headers' inputs (length, dates, ETag) per file, checked with one lstat per request. */
+  private final FileContents contents;
   /** Whole-file mappings reused across requests (plain HTTP bodies of 256 KiB and more). */
   private final FileMappings mappings = new FileMappings(256, 16L << 30);
   private volatile long progressEveryNanos = PROGRESS_EVERY.toNanos();
@@ -119,6 +121,7 @@ public final class BootHttpServer implements AutoCloseable {
             ResourceFactory.root().newResource(Path.of("/")), mime,
             new ByteBufferPool.Sized(new ArrayByteBufferPool(0, FILE_CHUNK, FILE_CHUNK), true, FILE_CHUNK));
     files.setHttpContentFactory(contentFactory);
+    this.contents = new FileContents(contentFactory, 1024);
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);
@@ -229,7 +232,7 @@ public final class BootHttpServer implements AutoCloseable {
       listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), 0, -1, "error");
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
-    HttpContent found = contentFactory.getContent(file.get().toString());
+    HttpContent found = contents.get(file.get());
     if (found == null) {
       fetchesNotFound.increment();
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");

@@ -2,7 +2,6 @@ package dev.bootline.http;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -32,10 +31,10 @@ final class SafePaths {
     try {
       Path realRoot = root.toRealPath();
       Path candidate = realRoot.resolve(rest).normalize();
-      if (!candidate.startsWith(realRoot) || !Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+      if (!candidate.startsWith(realRoot)) {
         return Optional.empty();
       }
-      Path real = candidate.toRealPath(); // follows symlinks: must still be inside the root
+      Path real = candidate.toRealPath(); // follows symlinks (fails if missing or dangling): must stay inside the root
       if (!real.startsWith(realRoot) || !Files.isRegularFile(real) || !Files.isReadable(real)) {
         return Optional.empty();
       }

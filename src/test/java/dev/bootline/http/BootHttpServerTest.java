@@ -168,6 +168,9 @@ class BootHttpServerTest {
     Files.write(dir.resolve("netboot/52:54:00:12:34:56/kernel"), changed);
     var again = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(again.body()).isEqualTo(changed);
+    // the headers follow the file too (they are cached per file while it stays the same)
+    assertThat(again.headers().firstValue("content-length")).contains(String.valueOf(changed.length));
+    assertThat(again.headers().firstValue("etag")).isNotEqualTo(whole.headers().firstValue("etag"));
     // replaced by rename with the same size and modification time (cp -p): a different inode, new bytes
     byte[] same = new byte[changed.length];
     new java.util.Random(8).nextBytes(same);
