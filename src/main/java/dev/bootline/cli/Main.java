@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Network-boot server: ProxyDHCP + PXE boot server, DHCPv6, TFTP, HTTP(S), boot timelines.",
-    subcommands = {ServeCommand.class, dev.bootline.demo.DemoCommand.class, ExplainCommand.class, DecodeCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, dev.bootline.demo.DemoCommand.class, ExplainCommand.class, DecodeCommand.class, ExportCommand.class, AotTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
