@@ -52,6 +52,7 @@ public final class AotTrainCommand implements Callable<Integer> {
       PrintStream out = System.out;
       System.setOut(new PrintStream(OutputStream.nullOutputStream()));
       try {
+        Main.run("serve", "--check", "--config", conf.toString()); // serve's command line and config checks
         explain(conf, "--v6", "--arch", "7");
         explain(conf, "--v6", "--arch", "16");
         explain(conf, "--arch", "0");
