@@ -63,6 +63,7 @@ public final class AotTrainCommand implements Callable<Integer> {
         System.setOut(out);
       }
       udpLoopback();
+      serverClasses();
       journal(dir.resolve("state"));
       daemon(cfg);
       return 0;
@@ -108,6 +109,19 @@ public final class AotTrainCommand implements Callable<Integer> {
           throw new IOException("loopback datagram not received");
         }
       }
+    }
+  }
+
+  /**
+   * The server classes whose constructors open DHCP/TFTP sockets (not done here): loaded and initialised only, so the
+   * cache holds them linked instead of serve reading and verifying them from the jar.
+   */
+  private static void serverClasses() throws ClassNotFoundException {
+    for (String name : List.of("dev.bootline.dhcp6.Dhcp6Server", "dev.bootline.dhcp4.ProxyDhcpServer",
+        "dev.bootline.tftp.TftpServer", "dev.bootline.tftp.TftpServer$Config", "dev.bootline.tftp.TftpPathResolver",
+        "dev.bootline.tftp.DatagramEndpoint", "dev.bootline.tftp.DatagramEndpoint$Factory",
+        "dev.bootline.tftp.InterfaceMtu", "dev.bootline.tftp.TftpCounters", "dev.bootline.tftp.ReadTransfer")) {
+      Class.forName(name, true, AotTrainCommand.class.getClassLoader());
     }
   }
 
