@@ -87,6 +87,7 @@ final class Daemon implements AutoCloseable {
   }
 
   void start(BootlineConfig cfg) throws Exception {
+    StartupTrace.step("daemon start");
     List<NetInterface> ifaces = new java.util.ArrayList<>();
     for (String name : cfg.interfaces()) {
       try {
@@ -99,8 +100,10 @@ final class Daemon implements AutoCloseable {
         throw new StartupException(e.getMessage());
       }
     }
+    StartupTrace.step("interfaces found");
     Path stateDir = prepareStateDir(cfg.stateDir());
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    StartupTrace.step("metrics registry");
     // [crash] The journal is opened (recovered after a crash) on its own thread while the DHCP and TFTP servers start,
     // so a restart answers DHCP without waiting for the replay (seconds on a loaded 2-core box: bench/README.md). Their
     // events wait in record() until it is open; nothing reaches an SSE client before the admin plane starts, after the
@@ -112,6 +115,7 @@ final class Daemon implements AutoCloseable {
         // [ops] bound before any event is recorded: events recorded while the rest starts up are counted too
         dev.bootline.metrics.BootlineMetrics.bind(metrics, opened);
         opening.complete(opened);
+        StartupTrace.step("journal open");
       } catch (Throwable t) {
         opening.completeExceptionally(t);
       }
@@ -139,6 +143,7 @@ final class Daemon implements AutoCloseable {
       throw new StartupException(e.getMessage()); // a broken assignments.json or token file is the operator's to fix
     }
     Assignment.Source assignments = assignmentStore;
+    StartupTrace.step("policy and assignments");
     // --- end timeline (continued below, after the admin server exists) ---
 
     if (cfg.dhcp6().enabled() && cfg.dhcp6().baseAddress().isPresent()) {
@@ -146,7 +151,9 @@ final class Daemon implements AutoCloseable {
       Dhcp6Responder responder = new Dhcp6Responder(cfg, policy, assignments, duid);
       Dhcp6Server dhcp6 = new Dhcp6Server(responder, cfg.interfaces(), 547, events, metrics, interfaces);
       running.push(dhcp6);
+      StartupTrace.step("dhcp6 server built");
       dhcp6.start();
+      StartupTrace.step("dhcp6 started");
     } else if (cfg.dhcp6().enabled()) {
       log.info("DHCPv6 off: no dhcp6.base-address (-base-address) configured");
     }
@@ -159,6 +166,7 @@ final class Daemon implements AutoCloseable {
       ProxyDhcpServer proxy = new ProxyDhcpServer(cfg, policy, assignments, events, interfaces);
       running.push(proxy);
       proxy.start();
+      StartupTrace.step("proxy-dhcp started");
     }
 
     // ===== BEGIN files block (TFTP + HTTP(S) file serving; owner: files branch) =====
@@ -178,6 +186,7 @@ final class Daemon implements AutoCloseable {
         throw new java.net.BindException("TFTP [::]:69: " + e.getMessage());
       }
       log.info("TFTP listening on port 69 (root {})", root);
+      StartupTrace.step("tftp started");
     }
 
     BootHttpServer http = new BootHttpServer(cfg.http().listen(), cfg.http().netbootDir(), policy.ipxe(),
@@ -209,6 +218,7 @@ final class Daemon implements AutoCloseable {
     AdminServer admin = new AdminServer(cfg.http().adminListen(), eventLog, metrics);
     running.push(admin);
     admin.start();
+    StartupTrace.step("admin started");
     http.addRoute(admin.events());
     // --- end events over HTTP ---
     // --- timeline (continued): assignment API on the admin plane, rendered boot.ipxe on the boot plane ---
@@ -217,6 +227,7 @@ final class Daemon implements AutoCloseable {
     // --- end timeline ---
     running.push(http);
     http.start();
+    StartupTrace.step("http started");
     // ===== BEGIN ops block: every running server's counters in /metrics (dev.bootline.metrics) =====
     for (AutoCloseable c : running) {
       switch (c) {

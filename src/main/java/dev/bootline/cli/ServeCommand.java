@@ -103,6 +103,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StartupTrace.step("command line parsed");
     BootlineConfig cfg;
     try {
       cfg = ConfigLoader.load(Optional.ofNullable(config), overrides());
@@ -114,6 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("bootline: " + e.getMessage());
       return 2;
     }
+    StartupTrace.step("config loaded");
+    ServeWarmup.awaitLogging(); // [startup] ProxyDhcpServer's logger below must be logback's, not a stand-in
     List<String> menuProblems = dev.bootline.dhcp4.ProxyDhcpServer.validate(cfg);
     if (!menuProblems.isEmpty()) {
       System.err.println("bootline: invalid configuration:\n  " + String.join("\n  ", menuProblems));
@@ -124,6 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 0;
     }
     LogFormat.apply(cfg.logging()); // [ops] log.level and log.format, before any server logs
+    StartupTrace.step("logging configured");
     return Daemon.run(cfg);
   }
 }
