@@ -158,6 +158,8 @@ public final class EventLog implements AutoCloseable, EventSink {
   private FileChannel active;
   private long activeSize;
   private boolean unsynced;
+  /** A journal write failed part-way: the next attempt first cuts the file back to activeSize. */
+  private boolean partialWrite;
   private long lastSyncNanos;
   private final JournalCodec.FrameBuffer writeBuffer = new JournalCodec.FrameBuffer(64 * 1024);
   /** Test hook: while set, the writer stops after taking an event, as if the disk hung. */
@@ -711,12 +713,16 @@ public final class EventLog implements AutoCloseable, EventSink {
         withRetry(
             "writing the event journal",
             () -> {
-              active.truncate(activeSize); // undo a partial write from a failed attempt
+              if (partialWrite) {
+                active.truncate(activeSize); // undo a partial write from a failed attempt (not per write: a syscall)
+              }
+              partialWrite = true;
               ByteBuffer buffer = writeBuffer.asByteBuffer();
               long at = activeSize;
               while (buffer.hasRemaining()) {
                 at += active.write(buffer, at);
               }
+              partialWrite = false;
             });
     if (!written) {
       LOG.error("event log closing with the journal unwritable: {} event(s) lost", pending.size());

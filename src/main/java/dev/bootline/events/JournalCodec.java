@@ -43,6 +43,13 @@ final class JournalCodec {
 
   private static void writePayload(BootEvent e, java.io.OutputStream out) {
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writeEvent(e, g);
+    } catch (IOException ex) {
+      throw new IllegalStateException("cannot serialise event " + e.id(), ex);
+    }
+  }
+
+  private static void writeEvent(BootEvent e, JsonGenerator g) throws IOException {
       g.writeStartObject();
       g.writeNumberField("id", e.id());
       g.writeStringField("timestamp", timestamp(e.timestamp()));
@@ -53,9 +60,6 @@ final class JournalCodec {
       g.writeFieldName("detail");
       writeValue(g, e.detail());
       g.writeEndObject();
-    } catch (IOException ex) {
-      throw new IllegalStateException("cannot serialise event " + e.id(), ex);
-    }
   }
 
   /** The last second formatted: events of a storm share it, so only the fraction is formatted per event. */
@@ -107,6 +111,8 @@ final class JournalCodec {
    * written to the segment from its own array.
    */
   static final class FrameBuffer extends ByteArrayOutputStream {
+    private JsonGenerator generator;
+
     FrameBuffer(int size) {
       super(size);
     }
@@ -116,7 +122,19 @@ final class JournalCodec {
       int start = count;
       ensure(FRAME_HEADER);
       count += FRAME_HEADER;
-      writePayload(e, this);
+      try {
+        if (generator == null) {
+          // One generator for every frame until it fails: creating and closing one per event (buffer recycling)
+          // was a fifth of the writer thread. No separator between root values; each payload is flushed here.
+          generator = FACTORY.createGenerator(this);
+          generator.setRootValueSeparator(null);
+        }
+        writeEvent(e, generator);
+        generator.flush();
+      } catch (IOException | RuntimeException ex) {
+        generator = null; // mid-object: its state is useless; the caller truncates what it wrote
+        throw ex instanceof RuntimeException r ? r : new IllegalStateException("cannot serialise event " + e.id(), ex);
+      }
       int length = count - start - FRAME_HEADER;
       putInt(start, length);
       CRC32C crc = new CRC32C();
