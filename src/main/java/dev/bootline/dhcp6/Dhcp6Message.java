@@ -55,7 +55,12 @@ public sealed interface Dhcp6Message permits ClientServerMessage, RelayMessage {
 
   /** The first option with this code, typed or not. */
   default Optional<Dhcp6Option> findFirst(int code) {
-    return options().stream().filter(o -> o.code() == code).findFirst();
+    for (Dhcp6Option o : options()) {
+      if (o.code() == code) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
   }
 
   default boolean has(int code) {
@@ -77,7 +82,15 @@ public sealed interface Dhcp6Message permits ClientServerMessage, RelayMessage {
 
   /** Every user class item from every User Class option, as text; iPXE sends {@code "iPXE"}. */
   default List<String> userClasses() {
-    return options(UserClass.class).stream().flatMap(u -> u.strings().stream()).toList();
+    List<UserClass> classes = options(UserClass.class);
+    if (classes.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (UserClass u : classes) {
+      out.addAll(u.strings());
+    }
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /** The first Vendor Class option. */

@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The detail map an event keeps in memory: the same ordered, unmodifiable, normalised values as {@link
@@ -23,9 +22,14 @@ final class EventDetail extends AbstractMap<String, Object> {
   private static final int MAX_COMPACT = 32;
   /** Strings longer than this are not shared (an URL, a long label: rarely repeated byte for byte). */
   private static final int MAX_SHARED_LENGTH = 160;
-  /** Bounded: cleared when full, so a stream of unique values cannot grow it. */
-  private static final int MAX_SHARED = 4096;
-  private static final ConcurrentHashMap<String, String> SHARED = new ConcurrentHashMap<>();
+  /**
+   * Direct-mapped by hash: a slot holds the last string that hashed to it, so the table is bounded, a stream of unique
+   * values (perfdhcp: a new MAC per packet) just overwrites slots, and a lookup is one array read and one equals — no
+   * lock, no periodic clear of a full map (which, with unique MACs, ran every 4,096 events on the packet thread).
+   * Racy on purpose: a lost or overwritten slot only means one string is not shared.
+   */
+  private static final int SHARED_SLOTS = 4096;
+  private static final String[] SHARED = new String[SHARED_SLOTS];
 
   private final Object[] keysAndValues; // key0, value0, key1, value1, ...
 
@@ -68,15 +72,14 @@ final class EventDetail extends AbstractMap<String, Object> {
     if (s == null || s.length() > MAX_SHARED_LENGTH) {
       return s;
     }
-    String known = SHARED.get(s);
-    if (known != null) {
+    int h = s.hashCode();
+    int slot = (h ^ (h >>> 16)) & (SHARED_SLOTS - 1);
+    String known = SHARED[slot];
+    if (known != null && known.equals(s)) {
       return known;
     }
-    if (SHARED.size() >= MAX_SHARED) {
-      SHARED.clear();
-    }
-    known = SHARED.putIfAbsent(s, s);
-    return known != null ? known : s;
+    SHARED[slot] = s;
+    return s;
   }
 
   private static int indexOf(Object[] kv, int n, Object key) {

@@ -1,6 +1,5 @@
 package dev.bootline.events;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -159,8 +158,10 @@ public final class EventLog implements AutoCloseable, EventSink {
   private FileChannel active;
   private long activeSize;
   private boolean unsynced;
+  /** A journal write failed part-way: the next attempt first cuts the file back to activeSize. */
+  private boolean partialWrite;
   private long lastSyncNanos;
-  private final ByteArrayOutputStream writeBuffer = new ByteArrayOutputStream(64 * 1024);
+  private final JournalCodec.FrameBuffer writeBuffer = new JournalCodec.FrameBuffer(64 * 1024);
   /** Test hook: while set, the writer stops after taking an event, as if the disk hung. */
   volatile CountDownLatch writerHold;
 
@@ -665,25 +666,29 @@ public final class EventLog implements AutoCloseable, EventSink {
     List<BootEvent> pending = new ArrayList<>(batch.size());
     writeBuffer.reset();
     for (BootEvent e : batch) {
-      byte[] payload;
+      int before = writeBuffer.size();
+      int payloadLength;
       try {
-        payload = JournalCodec.payload(e);
+        payloadLength = writeBuffer.append(e); // encoded straight into the batch buffer
       } catch (RuntimeException ex) { // normalised detail should always serialise; keep the event regardless
+        writeBuffer.truncate(before);
         LOG.error("event {} {}: cannot serialise its detail: {}", e.id(), e.name(), ex.toString());
         e = new BootEvent(e.id(), e.timestamp(), e.mac(), e.ip(), e.name(),
             JsonValues.normaliseMap(Map.of("unserialisable_detail", String.valueOf(ex.getMessage()))), e.server());
-        payload = JournalCodec.payload(e);
+        payloadLength = writeBuffer.append(e);
       }
-      if (payload.length > JournalCodec.MAX_PAYLOAD) {
+      if (payloadLength > JournalCodec.MAX_PAYLOAD) {
+        writeBuffer.truncate(before);
         LOG.warn("event {} {} detail too large ({} bytes); journaling its size instead", e.id(), e.name(),
-            payload.length);
+            payloadLength);
         e = new BootEvent(e.id(), e.timestamp(), e.mac(), e.ip(), e.name(),
-            JsonValues.normaliseMap(Map.of("detail_too_large_bytes", payload.length)), e.server());
-        payload = JournalCodec.payload(e);
+            JsonValues.normaliseMap(Map.of("detail_too_large_bytes", payloadLength)), e.server());
+        payloadLength = writeBuffer.append(e);
       }
-      long frameSize = JournalCodec.FRAME_HEADER + payload.length;
-      if (activeSize + writeBuffer.size() + frameSize > options.segmentMaxBytes()
-          && activeSize + writeBuffer.size() > JournalCodec.SEGMENT_MAGIC.length) {
+      long frameSize = JournalCodec.FRAME_HEADER + payloadLength;
+      if (activeSize + before + frameSize > options.segmentMaxBytes()
+          && activeSize + before > JournalCodec.SEGMENT_MAGIC.length) {
+        writeBuffer.truncate(before); // this frame opens the next segment
         if (!flush(pending)) {
           return;
         }
@@ -691,8 +696,8 @@ public final class EventLog implements AutoCloseable, EventSink {
         if (!withRetry("rotating the event journal", () -> rotate(firstId))) {
           return;
         }
+        writeBuffer.append(e);
       }
-      JournalCodec.frame(payload, writeBuffer);
       pending.add(e);
     }
     flush(pending);
@@ -703,17 +708,21 @@ public final class EventLog implements AutoCloseable, EventSink {
     if (pending.isEmpty()) {
       return true;
     }
-    byte[] bytes = writeBuffer.toByteArray();
+    int bytes = writeBuffer.size();
     boolean written =
         withRetry(
             "writing the event journal",
             () -> {
-              active.truncate(activeSize); // undo a partial write from a failed attempt
-              ByteBuffer buffer = ByteBuffer.wrap(bytes);
+              if (partialWrite) {
+                active.truncate(activeSize); // undo a partial write from a failed attempt (not per write: a syscall)
+              }
+              partialWrite = true;
+              ByteBuffer buffer = writeBuffer.asByteBuffer();
               long at = activeSize;
               while (buffer.hasRemaining()) {
                 at += active.write(buffer, at);
               }
+              partialWrite = false;
             });
     if (!written) {
       LOG.error("event log closing with the journal unwritable: {} event(s) lost", pending.size());
@@ -721,7 +730,7 @@ public final class EventLog implements AutoCloseable, EventSink {
       writeBuffer.reset();
       return false;
     }
-    activeSize += bytes.length;
+    activeSize += bytes;
     unsynced = true;
     stateLock.lock();
     try {

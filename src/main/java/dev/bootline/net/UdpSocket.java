@@ -3,7 +3,9 @@ package dev.bootline.net;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -48,7 +50,10 @@ public final class UdpSocket implements AutoCloseable {
   private final MemorySegment setupScratch;
   private volatile boolean closed;
 
-  /** The native memory one direction needs: msghdr, iovec, address, control, data, errno capture. */
+  /**
+   * The native memory one direction needs: msghdr, iovec, address, control, data, errno capture. The msghdr's and
+   * iovec's pointers never change, so they are written once here; a call only rewrites the three lengths.
+   */
   private static final class Direction {
     final ReentrantLock lock = new ReentrantLock();
     final MemorySegment msghdr;
@@ -57,6 +62,22 @@ public final class UdpSocket implements AutoCloseable {
     final MemorySegment control;
     final MemorySegment data;
     final MemorySegment callState;
+    /**
+     * What {@code name} / {@code control} hold now, so a call with the same peer or packet info (a DHCP server
+     * answers the same relay, or 255.255.255.255:68 through the same link, again and again) skips re-encoding it
+     * (send) or re-decoding it into new objects (receive). Each is touched only under {@link #lock}.
+     */
+    InetSocketAddress nameFor;
+    int nameScopeFor = -1;
+    int nameLength;
+    PacketInfo controlFor;
+    int controlLength;
+    final MemorySegment lastName;
+    final MemorySegment lastControl;
+    InetSocketAddress lastSource;
+    PacketInfo lastInfo;
+    long lastControlLength = -1;
+    int lastNameLength = -1;
 
     Direction(Arena arena) {
       msghdr = arena.allocate(MSGHDR_SIZE, 8);
@@ -65,18 +86,22 @@ public final class UdpSocket implements AutoCloseable {
       control = arena.allocate(256, 8);
       data = arena.allocate(MAX_DATAGRAM, 8);
       callState = Libc.allocateCallState(arena);
-    }
-
-    void prepare(int nameLength, long controlLength, long dataLength) {
+      lastName = arena.allocate(SocketAddresses.MAX_SIZE, 8);
+      lastControl = arena.allocate(256, 8);
       iovec.set(ADDRESS, 0, data);
-      iovec.set(JAVA_LONG, 8, dataLength);
       msghdr.fill((byte) 0);
       msghdr.set(ADDRESS, 0, name);
-      msghdr.set(JAVA_INT, 8, nameLength);
       msghdr.set(ADDRESS, 16, iovec);
       msghdr.set(JAVA_LONG, 24, 1L);
       msghdr.set(ADDRESS, 32, control);
-      msghdr.set(JAVA_LONG, 40, controlLength);
+    }
+
+    /** The per-call fields: msg_namelen, iov_len, msg_controllen, and msg_flags (written back by recvmsg) cleared. */
+    void prepare(int nameLength, long controlLength, long dataLength) {
+      iovec.set(JAVA_LONG_UNALIGNED, 8, dataLength);
+      msghdr.set(JAVA_INT_UNALIGNED, 8, nameLength);
+      msghdr.set(JAVA_LONG_UNALIGNED, 40, controlLength);
+      msghdr.set(JAVA_INT_UNALIGNED, 48, 0);
     }
   }
 
@@ -225,14 +250,17 @@ public final class UdpSocket implements AutoCloseable {
           }
           throw new NativeCallException("recvmsg", errno);
         }
-        int nameLength = in.msghdr.get(JAVA_INT, 8);
-        long controlLength = in.msghdr.get(JAVA_LONG, 40);
+        int nameLength = in.msghdr.get(JAVA_INT_UNALIGNED, 8);
+        long controlLength = in.msghdr.get(JAVA_LONG_UNALIGNED, 40);
         int length = (int) Math.min(n, buffer.remaining());
-        buffer.put(in.data.asSlice(0, length).asByteBuffer());
-        InetSocketAddress source = SocketAddresses.read(in.name, nameLength);
-        PacketInfo info = PacketInfo.decode(in.control, controlLength)
-            .orElse(new PacketInfo(0, InetAddress.getByAddress(new byte[ipv6 ? 16 : 4])));
-        return new ReceivedDatagram(length, length < n, info.ifIndex(), info.address(), source);
+        if (buffer.hasArray()) {
+          MemorySegment.copy(in.data, JAVA_BYTE, 0, buffer.array(), buffer.arrayOffset() + buffer.position(), length);
+          buffer.position(buffer.position() + length);
+        } else {
+          buffer.put(in.data.asSlice(0, length).asByteBuffer());
+        }
+        PacketInfo info = receivedInfo(controlLength);
+        return new ReceivedDatagram(length, length < n, info.ifIndex(), info.address(), receivedSource(nameLength));
       }
     } catch (IOException | RuntimeException e) {
       throw e;
@@ -256,10 +284,26 @@ public final class UdpSocket implements AutoCloseable {
       if (length > MAX_DATAGRAM) {
         throw new IllegalArgumentException("datagram of " + length + " bytes is larger than UDP allows");
       }
-      MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, out.data, 0, length);
-      int nameLength = SocketAddresses.write(out.name, family, to, ifIndex);
-      int controlLength = PacketInfo.encode(out.control, ipv6, new PacketInfo(ifIndex, source));
-      out.prepare(nameLength, controlLength, length);
+      if (buffer.hasArray()) {
+        MemorySegment.copy(buffer.array(), buffer.arrayOffset() + buffer.position(), out.data, JAVA_BYTE, 0, length);
+      } else {
+        MemorySegment.copy(MemorySegment.ofBuffer(buffer), 0, out.data, 0, length);
+      }
+      int scope = to.getAddress() instanceof Inet6Address v6 ? v6.getScopeId() : 0;
+      if (out.nameScopeFor != ifIndex || !to.equals(out.nameFor) || scope != nameScope(out.nameFor)) {
+        out.nameFor = null; // until written: a failed write must not leave a stale cache
+        out.nameLength = SocketAddresses.write(out.name, family, to, ifIndex);
+        out.nameFor = to;
+        out.nameScopeFor = ifIndex;
+      }
+      if (out.controlFor == null || out.controlFor.ifIndex() != ifIndex
+          || !java.util.Objects.equals(out.controlFor.address(), source)) {
+        out.controlFor = null;
+        PacketInfo info = new PacketInfo(ifIndex, source);
+        out.controlLength = PacketInfo.encode(out.control, ipv6, info);
+        out.controlFor = info;
+      }
+      out.prepare(out.nameLength, out.controlLength, length);
       while (true) {
         long n = (long) Libc.SENDMSG.invokeExact(out.callState, fd, out.msghdr, 0);
         if (n >= 0) {
@@ -283,6 +327,42 @@ public final class UdpSocket implements AutoCloseable {
     } finally {
       out.lock.unlock();
     }
+  }
+
+  private static int nameScope(InetSocketAddress a) {
+    return a != null && a.getAddress() instanceof Inet6Address v6 ? v6.getScopeId() : 0;
+  }
+
+  /** The sender of the datagram just received; the same object as last time when its sockaddr bytes are the same. */
+  private InetSocketAddress receivedSource(int nameLength) {
+    if (in.lastSource != null && nameLength <= SocketAddresses.MAX_SIZE
+        && in.lastNameLength == nameLength
+        && MemorySegment.mismatch(in.name, 0, nameLength, in.lastName, 0, nameLength) == -1) {
+      return in.lastSource;
+    }
+    InetSocketAddress source = SocketAddresses.read(in.name, nameLength);
+    if (nameLength <= SocketAddresses.MAX_SIZE) {
+      MemorySegment.copy(in.name, 0, in.lastName, 0, nameLength);
+      in.lastNameLength = nameLength;
+      in.lastSource = source;
+    }
+    return source;
+  }
+
+  /** The packet info of the datagram just received; the same object as last time when its control bytes are. */
+  private PacketInfo receivedInfo(long controlLength) throws IOException {
+    if (in.lastInfo != null && in.lastControlLength == controlLength
+        && MemorySegment.mismatch(in.control, 0, controlLength, in.lastControl, 0, controlLength) == -1) {
+      return in.lastInfo;
+    }
+    PacketInfo info = PacketInfo.decode(in.control, controlLength)
+        .orElse(new PacketInfo(0, InetAddress.getByAddress(new byte[ipv6 ? 16 : 4])));
+    if (controlLength <= in.lastControl.byteSize()) {
+      MemorySegment.copy(in.control, 0, in.lastControl, 0, controlLength);
+      in.lastControlLength = controlLength;
+      in.lastInfo = info;
+    }
+    return info;
   }
 
   public boolean isOpen() {
