@@ -43,6 +43,7 @@ public final class Dhcp6Server implements AutoCloseable {
   private final int port;
   private final InterfaceCache linkCache;
   private final Counter received;
+  private final dev.bootline.net.SourceRateLimiter perSource = dev.bootline.net.SourceRateLimiter.defaults(); // flood (#8)
   /** result → reason → counter: a registry lookup builds an id and sorts tags, too much for every packet. */
   private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
 
@@ -98,6 +99,7 @@ public final class Dhcp6Server implements AutoCloseable {
         continue;
       }
       received.increment(); // every datagram; packets{result} says what became of it
+      if (!perSource.allow(d.source().getAddress())) { count("dropped", "rate_limited"); continue; } // flood (#8)
       try {
         handle(buf, d);
       } catch (RuntimeException e) {
