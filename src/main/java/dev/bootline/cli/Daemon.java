@@ -100,11 +100,32 @@ final class Daemon implements AutoCloseable {
       }
     }
     Path stateDir = prepareStateDir(cfg.stateDir());
-    EventLog events = EventLog.open(stateDir);
-    running.push(events);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // [ops] bound before any server starts: events recorded while the rest starts up are counted too
-    dev.bootline.metrics.BootlineMetrics.bind(metrics, events);
+    // [crash] The journal is opened (recovered after a crash) on its own thread while the DHCP and TFTP servers start,
+    // so a restart answers DHCP without waiting for the replay (seconds on a loaded 2-core box: bench/README.md). Their
+    // events wait in record() until it is open; nothing reaches an SSE client before the admin plane starts, after the
+    // join below.
+    java.util.concurrent.CompletableFuture<EventLog> opening = new java.util.concurrent.CompletableFuture<>();
+    Thread.ofPlatform().name("bootline-journal-open").start(() -> {
+      try {
+        EventLog opened = EventLog.open(stateDir);
+        // [ops] bound before any event is recorded: events recorded while the rest starts up are counted too
+        dev.bootline.metrics.BootlineMetrics.bind(metrics, opened);
+        opening.complete(opened);
+      } catch (Throwable t) {
+        opening.completeExceptionally(t);
+      }
+    });
+    running.push(() -> {
+      EventLog opened;
+      try {
+        opened = opening.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        return; // never opened: nothing to close
+      }
+      opened.close();
+    });
+    EventSink events = (mac, ip, name, detail, server) -> opening.join().record(mac, ip, name, detail, server);
     BootPolicy policy = new BootPolicy(cfg);
     // One view of the interfaces for every server's per-packet lookups (arrival link → our address, MTU, served?).
     InterfaceCache interfaces = InterfaceCache.system(java.time.Duration.ofSeconds(5));
@@ -183,15 +204,16 @@ final class Daemon implements AutoCloseable {
       }
     }
     // ===== END files block =====
+    EventLog eventLog = journal(opening); // [crash] the DHCP and TFTP servers above answer already
     // --- events over HTTP (sse): admin server (:6315) and /events on the boot plane ---
-    AdminServer admin = new AdminServer(cfg.http().adminListen(), events, metrics);
+    AdminServer admin = new AdminServer(cfg.http().adminListen(), eventLog, metrics);
     running.push(admin);
     admin.start();
     http.addRoute(admin.events());
     // --- end events over HTTP ---
     // --- timeline (continued): assignment API on the admin plane, rendered boot.ipxe on the boot plane ---
     admin.assignments(assignmentStore, adminToken);
-    http.addRoute(new dev.bootline.http.BootScriptRoute(assignmentStore, events));
+    http.addRoute(new dev.bootline.http.BootScriptRoute(assignmentStore, eventLog));
     // --- end timeline ---
     running.push(http);
     http.start();
@@ -207,6 +229,20 @@ final class Daemon implements AutoCloseable {
       }
     }
     // ===== END ops block =====
+  }
+
+  /** The opened journal, or the reason it could not be opened (e.g. another process holds it) as thrown by open. */
+  private static EventLog journal(java.util.concurrent.CompletableFuture<EventLog> opening) throws IOException {
+    try {
+      return opening.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      switch (e.getCause()) {
+        case IOException io -> throw io;
+        case RuntimeException r -> throw r;
+        case Error err -> throw err;
+        default -> throw new IOException(e.getCause());
+      }
+    }
   }
 
   private static TftpEvents tftpEvents(EventSink events, BootPolicy policy) {

@@ -102,7 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
     String java = ProcessHandle.current().info().command().orElse("java");
     String jar = Paths.get(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     Process bootline = host.start("bootline", List.of("ip", "netns", "exec", NS_SRV, java, "--enable-native-access=ALL-UNNAMED",
-        "-jar", jar, "serve", "--config", config.toString()));
+        // the launcher's and the systemd unit's defaults: a small heap keeps the daemon's RSS well under 256 MiB
+        "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar, "serve", "--config", config.toString()));
     waitForLine(workdir.resolve("bootline.log"), "bootline: ready", bootline, 60);
     out.println(elapsed() + "  bootline is serving br6 (IPv6) and br4 (proxyDHCP beside the site DHCP server)");
     startSiteServices();

@@ -253,16 +253,18 @@ public final class ProxyDhcpServer implements AutoCloseable {
           log.warn("proxy DHCP reply to {} via {} failed: {}", r.destination(), link.name(), e.toString());
           return;
         }
-        log.info(
-            "{} {} on {}:{} -> {} to {} ({}: {})",
-            r.facts().mac(),
-            r.facts().primaryArch().map(Object::toString).orElse("arch ?"),
-            link.name(),
-            service.port,
-            r.message().messageType().map(Enum::name).orElse("?"),
-            r.destination(),
-            r.plan().event(),
-            r.plan().reason());
+        if (log.isInfoEnabled()) {
+          // The same text as the pattern "{} {} on {}:{} -> {} to {} ({}: {})", built directly: this runs on the
+          // packet thread for every reply (the async appender freezes the message here), so no pattern parsing.
+          StringBuilder line = new StringBuilder(160)
+              .append(r.facts().mac()).append(' ')
+              .append(r.facts().primaryArch().map(Object::toString).orElse("arch ?"))
+              .append(" on ").append(link.name()).append(':').append(service.port)
+              .append(" -> ").append(r.message().messageType().map(Enum::name).orElse("?"))
+              .append(" to ").append(r.destination())
+              .append(" (").append(r.plan().event()).append(": ").append(r.plan().reason()).append(')');
+          log.info(line.toString());
+        }
       }
       case ProxyResponder.Silent s -> {
         count("silent", s.reason());

@@ -168,8 +168,14 @@ public final class Dhcp6Server implements AutoCloseable {
     }
     BootPlan plan = a.plan().orElse(null);
     Dhcp6Message inner = a.reply() instanceof RelayMessage r ? r.innermost() : a.reply();
-    log.info("DHCPv6 {} {} on {} ({}): {} -> {}{}", a.messageType(), mac, ifName, a.macSource(), ip,
-        plan == null ? "no boot plan" : plan.reason(), urlOf(a).map(u -> " [" + u + "]").orElse(""));
+    if (log.isInfoEnabled()) {
+      // The text of "DHCPv6 {} {} on {} ({}): {} -> {}{}", built directly: per exchange, on the packet thread.
+      StringBuilder line = new StringBuilder(160).append("DHCPv6 ").append(a.messageType()).append(' ').append(mac)
+          .append(" on ").append(ifName).append(" (").append(a.macSource()).append("): ").append(ip)
+          .append(" -> ").append(plan == null ? "no boot plan" : plan.reason());
+      urlOf(a).ifPresent(u -> line.append(" [").append(u).append(']'));
+      log.info(line.toString());
+    }
     // One event per exchange: when the client is bound (Reply), not for every Advertise.
     if (plan != null && inner.is(MessageType.REPLY)) {
       Map<String, Object> detail = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.bootline.http;
 import dev.bootline.boot.IpxeCatalog;
 import dev.bootline.config.BootlineConfig;
 import dev.bootline.wire.MacAddress;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,8 @@ public final class BootHttpServer implements AutoCloseable {
 
   /**
    * Told about every file served (for events); called on the request's or the writing thread. States: {@code init}
-   * (before the first byte), {@code sending} (at each further tenth of the file), {@code complete}, {@code error}
+   * (before the first byte), {@code sending} (at most once per second while bytes go out, so a fast fetch has none),
+   * {@code complete}, {@code error}
    * (not found, or the connection failed midway). {@code total} is the file's size (-1 when unknown).
    */
   @FunctionalInterface
@@ -70,11 +72,20 @@ public final class BootHttpServer implements AutoCloseable {
    */
   static final int FILE_CHUNK = 256 * 1024;
 
+  /**
+   * A fetch reports {@code sending} at most this often: a slow multi-GiB download still shows progress, while a 1 MiB
+   * fetch journals just {@code init} and {@code complete} (by tenths it was 11 journaled, fsynced events per fetch).
+   */
+  static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(1);
+
   private final Server server;
   private final Optional<Path> netbootDir;
   private final IpxeCatalog ipxe;
   private final ResourceService files = new ResourceService();
   private final ResourceHttpContentFactory contentFactory;
+  /** Whole-file mappings reused across requests (plain HTTP bodies of 256 KiB and more). */
+  private final FileMappings mappings = new FileMappings(256, 16L << 30);
+  private volatile long progressEveryNanos = PROGRESS_EVERY.toNanos();
   private final List<Route> routes = new ArrayList<>();
   private final FetchListener listener;
   private final List<ServerConnector> plain = new ArrayList<>();
@@ -202,7 +213,9 @@ public final class BootHttpServer implements AutoCloseable {
     Optional<Path> file =
         switch (m.area()) {
           case "mac" -> netbootDir.flatMap(dir -> SafePaths.resolve(dir.resolve(m.mac().toString()), m.rest()));
-          case "ipxe" -> ipxe.resolve(m.rest());
+          // Debian's iPXE binaries are symlinks (/usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi): serve the file itself,
+          // resolved per request so an upgraded link target is picked up, as SafePaths does for netboot files
+          case "ipxe" -> ipxe.resolve(m.rest()).flatMap(BootHttpServer::realPath);
           default -> Optional.empty();
         };
     if (file.isEmpty()) {
@@ -216,12 +229,12 @@ public final class BootHttpServer implements AutoCloseable {
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
     // plain HTTP writes large bodies from a mapping of the file; TLS keeps the buffered copy (see MappedFileContent)
-    HttpContent content = request.isSecure() ? found : new MappedFileContent(found, file.get());
+    HttpContent content = request.isSecure() ? found : new MappedFileContent(found, file.get(), mappings);
     long size = content.getContentLengthValue();
     String name = m.area() + "/" + m.rest();
     listener.fetched(Optional.of(m.mac()), remote, name, 0, size, "init");
     CountingResponse counting = new CountingResponse(request, response, (sent, state) ->
-        listener.fetched(Optional.of(m.mac()), remote, name, sent, size, state), size);
+        listener.fetched(Optional.of(m.mac()), remote, name, sent, size, state), size, progressEveryNanos);
     activeFetches.incrementAndGet();
     java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     try {
@@ -258,21 +271,29 @@ public final class BootHttpServer implements AutoCloseable {
     return true;
   }
 
-  /** Counts body bytes as their writes complete and reports {@code sending} at each further tenth of the total. */
+  /** Tests: report {@code sending} at most this often instead of {@link #PROGRESS_EVERY}. */
+  void progressEvery(java.time.Duration every) {
+    progressEveryNanos = every.toNanos();
+  }
+
+  /** Counts body bytes as their writes complete and reports {@code sending} at most once per {@code everyNanos}. */
   static final class CountingResponse extends Response.Wrapper {
     interface Progress {
       void report(long sent, String state);
     }
 
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger reportedTenths = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong lastReport;
     private final Progress progress;
     private final long total;
+    private final long everyNanos;
 
-    CountingResponse(Request request, Response wrapped, Progress progress, long total) {
+    CountingResponse(Request request, Response wrapped, Progress progress, long total, long everyNanos) {
       super(request, wrapped);
       this.progress = progress;
       this.total = total;
+      this.everyNanos = everyNanos;
+      this.lastReport = new java.util.concurrent.atomic.AtomicLong(System.nanoTime()); // "init" was just reported
     }
 
     long sent() {
@@ -297,9 +318,9 @@ public final class BootHttpServer implements AutoCloseable {
       if (total <= 0 || now >= total) {
         return; // "complete" follows
       }
-      int tenths = (int) (now * 10 / total);
-      int before = reportedTenths.get();
-      if (tenths > before && reportedTenths.compareAndSet(before, tenths)) {
+      long t = System.nanoTime();
+      long before = lastReport.get();
+      if (t - before >= everyNanos && lastReport.compareAndSet(before, t)) {
         progress.report(now, "sending");
       }
     }
@@ -338,5 +359,14 @@ public final class BootHttpServer implements AutoCloseable {
       tls.close();
     }
     server.stop();
+    mappings.close();
+  }
+
+  private static Optional<Path> realPath(Path p) {
+    try {
+      return Optional.of(p.toRealPath());
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
   }
 }

@@ -135,6 +135,24 @@ public final class TftpCodec {
     return out.toByteArray();
   }
 
+  /**
+   * Encodes a packet into {@code out} (cleared first; flipped, ready to send) and returns it. DATA, the per-block hot
+   * path, is written straight into the buffer; other packets go through {@link #encode(TftpPacket)}. {@code out} must
+   * hold 4 + {@link #MAX_BLOCK_SIZE} bytes.
+   */
+  public static java.nio.ByteBuffer encode(TftpPacket packet, java.nio.ByteBuffer out) {
+    out.clear();
+    if (packet instanceof TftpPacket.Data d) {
+      if (d.payload().length > MAX_BLOCK_SIZE) {
+        throw new IllegalArgumentException("payload over " + MAX_BLOCK_SIZE + " bytes");
+      }
+      out.putShort((short) TftpPacket.OP_DATA).putShort((short) d.block()).put(d.payload());
+    } else {
+      out.put(encode(packet));
+    }
+    return out.flip();
+  }
+
   private static void options(ByteArrayOutputStream out, List<TftpOption> options) {
     for (TftpOption o : options) {
       if (o.name().isEmpty()) {

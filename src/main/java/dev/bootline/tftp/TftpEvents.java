@@ -35,10 +35,19 @@ public interface TftpEvents {
       long bytes,
       Duration duration) {}
 
+  /**
+   * A running transfer's progress, at most once per {@link TftpServer#PROGRESS_EVERY} (a fast transfer has none, a slow
+   * one over a lossy link shows it is still moving); never after its end.
+   */
+  record TransferProgress(
+      String requestedName, InetSocketAddress client, Optional<MacAddress> mac, long bytes, long size) {}
+
   /** A request answered with an ERROR before any transfer started. */
   record RequestRefused(String requestedName, InetSocketAddress client, TftpErrorCode errorCode, String reason) {}
 
   default void transferStarted(TransferStarted e) {}
+
+  default void transferProgress(TransferProgress e) {}
 
   default void transferCompleted(TransferCompleted e) {}
 

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class TftpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TftpServer.class);
   public static final String READ_ONLY_MESSAGE = "bootline is read-only";
+  /** {@link TftpEvents#transferProgress} at most this often per transfer. */
+  public static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
   /**
    * @param listen addresses to bind (port 69 in production; port 0 picks one, see {@link #boundAddresses()})
@@ -127,7 +129,11 @@ public final class TftpServer implements AutoCloseable {
       throw e;
     }
     running = true;
-    threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tftp-", 0).factory());
+    // Platform threads (at most maxConcurrentTransfers): a lock-step transfer is one ACK -> DATA turnaround per block,
+    // and a platform thread's timed receive is poll + recvfrom on the same thread. A virtual thread parked instead,
+    // was woken by the JDK's poller thread and rescheduled on a carrier: two thread hand-offs per block, which made
+    // lock-step (iPXE, most firmware) run at half tftpd-hpa's speed.
+    threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("tftp-", 0).factory());
     for (DatagramEndpoint ep : listeners) {
       // platform threads: a listener may block in a native recvmsg, which would pin a virtual thread's carrier
       Thread.ofPlatform().daemon().name("tftp-listen-" + ep.localAddress().getPort()).start(() -> listen(ep));
@@ -361,11 +367,13 @@ public final class TftpServer implements AutoCloseable {
                     new TftpEvents.TransferStarted(
                         name, file.path(), client, mac, transfer.streamLength(), n.blockSize(), n.windowSize())));
       }
+      long lastProgress = started;
       ByteBuffer buf = ByteBuffer.allocate(65536);
+      ByteBuffer out = ByteBuffer.allocateDirect(4 + TftpCodec.MAX_BLOCK_SIZE); // DATA goes out of this, no per-block garbage
       while (true) {
         try {
           for (TftpPacket p : step.send()) {
-            ep.send(ByteBuffer.wrap(TftpCodec.encode(p)), client);
+            ep.send(TftpCodec.encode(p, out), client);
           }
         } catch (IOException e) { // e.g. the socket was closed by close(), or the route vanished
           log.debug("TFTP send to {} failed", client, e);
@@ -401,7 +409,14 @@ public final class TftpServer implements AutoCloseable {
         byte[] bytes = new byte[r.data().remaining()];
         r.data().get(bytes);
         try {
-          step = transfer.onPacket(TftpCodec.decode(bytes), System.nanoTime());
+          long now = System.nanoTime();
+          step = transfer.onPacket(TftpCodec.decode(bytes), now);
+          if (!step.finished() && now - lastProgress >= PROGRESS_EVERY.toNanos()) {
+            lastProgress = now;
+            long acked = transfer.bytesAcknowledged();
+            fire(() -> events.transferProgress(
+                new TftpEvents.TransferProgress(name, client, mac, acked, transfer.streamLength())));
+          }
         } catch (MalformedPacketException e) {
           counters.increment("malformed." + e.reason());
         }

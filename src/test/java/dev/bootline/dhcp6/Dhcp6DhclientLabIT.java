@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bootline.lab.Lab;
 import dev.bootline.lab.LabProcess;
 import dev.bootline.lab.LabTest;
-import dev.bootline.lab.Logs;
 import dev.bootline.lab.Netns;
 import dev.bootline.lab.Requirement;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.MatchResult;
@@ -45,26 +42,6 @@ class Dhcp6DhclientLabIT {
     return c;
   }
 
-  /** Runs dhclient -6 once in {@code ns} with its own script and files (never the system ones); returns its env log. */
-  static String dhclient6(Lab lab, Netns ns, String name) throws Exception {
-    Path dir = lab.dir();
-    Path script = dir.resolve(name + "-script");
-    Path env = dir.resolve(name + "-env.log");
-    Files.writeString(script, """
-        #!/bin/sh
-        { echo "--- reason=$reason"; env | grep -E '^(interface|new_|reason)' | sort; } >> %s
-        exit 0
-        """.formatted(env));
-    script.toFile().setExecutable(true);
-    Files.writeString(dir.resolve(name + ".conf"), "also request dhcp6.bootfile-url;\n");
-    LabProcess p = lab.start(ns, name, List.of("timeout", "40", "dhclient", "-6", "-d", "-1", "-v",
-        "-cf", dir.resolve(name + ".conf").toString(), "-sf", script.toString(),
-        "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(), "eth0"));
-    Logs.waitFor(env, java.util.regex.Pattern.compile("reason=BOUND6"), Duration.ofSeconds(45));
-    p.close();
-    return Files.readString(env);
-  }
-
   @Test
   void twoClientsGetPrefixPlusTheirOwnMac(Lab lab) throws Exception {
     Netns srv = lab.namespace("srv");
@@ -72,10 +49,10 @@ class Dhcp6DhclientLabIT {
     Netns c1 = client(lab, srv, "c1", "vc1", "52:54:00:aa:bb:cc");
     Netns c2 = client(lab, srv, "c2", "vc2", "52:54:00:00:00:42");
 
-    assertThat(dhclient6(lab, c1, "dhclient-c1")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:aa:bbcc");
-    assertThat(dhclient6(lab, c2, "dhclient-c2")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:0:42");
+    assertThat(lab.dhclient6(c1, "dhclient-c1")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:aa:bbcc");
+    assertThat(lab.dhclient6(c2, "dhclient-c2")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:0:42");
     // a second run of the same client gets the same address again: nothing to remember, nothing to lose
-    assertThat(dhclient6(lab, c1, "dhclient-c1-again")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:aa:bbcc");
+    assertThat(lab.dhclient6(c1, "dhclient-c1-again")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:aa:bbcc");
     // bootline says which source gave the MAC (dhclient's DUID is DUID-LLT) and journals the client as a booted OS
     MatchResult line = bootline.waitFor("DHCPv6 REQUEST 52:54:00:aa:bb:cc on br0 \\((\\w+)\\)", Duration.ofSeconds(5));
     assertThat(line.group(1)).isIn("duid", "source_address_eui64");
@@ -101,7 +78,7 @@ class Dhcp6DhclientLabIT {
         "--no-resolv", "--no-hosts", "--user=root", "--group=root", "--log-facility=-", "--log-dhcp",
         "--pid-file=" + lab.dir().resolve("relay.pid"),
         "--dhcp-relay=2001:db8:2::1,2001:db8:1::1")).waitFor("DHCP relay", Duration.ofSeconds(15));
-    String env = dhclient6(lab, c, "dhclient-relayed");
+    String env = lab.dhclient6(c, "dhclient-relayed");
     assertThat(env).contains("new_ip6_address=2001:db8:1:0:abcd:5254:11:2233");
   }
 }

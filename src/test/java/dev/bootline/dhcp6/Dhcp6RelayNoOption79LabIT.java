@@ -44,7 +44,7 @@ class Dhcp6RelayNoOption79LabIT {
     // DUID-LL (type 3, hardware type 1) of 02:00:00:00:00:01, in dhclient's lease-file syntax
     Files.writeString(lab.dir().resolve("dhclient-relayed.leases"),
         "default-duid \"\\000\\003\\000\\001\\002\\000\\000\\000\\000\\001\";\n");
-    String env = Dhcp6DhclientLabIT.dhclient6(lab, c, "dhclient-relayed");
+    String env = lab.dhclient6(c, "dhclient-relayed");
 
     assertThat(env).contains("new_ip6_address=" + "2001:db8:1:0:abcd:5254:11:2233");
     assertThat(agent.output()).contains("forw type 1 from fe80:0:0:0:5054:ff:fe11:2233").contains("repl type 7")

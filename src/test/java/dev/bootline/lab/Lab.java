@@ -206,6 +206,29 @@ public final class Lab implements AutoCloseable {
    * Starts {@code command} inside {@code ns} with stdout and stderr in {@code <dir>/<logName>.log}; the lab kills it
    * on close.
    */
+  /**
+   * Runs a real {@code dhclient -6} once on {@code ns}'s eth0 until it is bound, with its own config, script, lease and
+   * pid files under {@link #dir()} (never the system ones); returns the script's environment log (one
+   * {@code --- reason=...} block per call, with every {@code new_*} variable), where a test reads what it was given.
+   */
+  public String dhclient6(Netns ns, String name) throws IOException {
+    Path script = dir.resolve(name + "-script");
+    Path env = dir.resolve(name + "-env.log");
+    Files.writeString(script, """
+        #!/bin/sh
+        { echo "--- reason=$reason"; env | grep -E '^(interface|new_|reason)' | sort; } >> %s
+        exit 0
+        """.formatted(env));
+    script.toFile().setExecutable(true);
+    Files.writeString(dir.resolve(name + ".conf"), "also request dhcp6.bootfile-url;\n");
+    try (LabProcess p = start(ns, name, List.of("timeout", "40", "dhclient", "-6", "-d", "-1", "-v",
+        "-cf", dir.resolve(name + ".conf").toString(), "-sf", script.toString(),
+        "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(), "eth0"))) {
+      Logs.waitFor(env, Pattern.compile("reason=BOUND6"), Duration.ofSeconds(45));
+    }
+    return Files.readString(env);
+  }
+
   public LabProcess start(Netns ns, String logName, List<String> command) {
     ensureOpen();
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));

@@ -34,6 +34,8 @@ public enum Requirement {
   ATFTP(command("atftp", "atftp")),
   DNSMASQ(command("dnsmasq", "dnsmasq-base")),
   RADVD(command("radvd", "radvd")),
+  ISC_DHCPD(files("isc-dhcp-server", "/usr/sbin/dhcpd")), // the export proofs (cli/ExportLabIT)
+  KEA_DHCP4(files("kea-dhcp4-server", "/usr/sbin/kea-dhcp4")),
   CHROMIUM(command("chromium", "chromium")), // the operator page's browser tests (http/WebPageLabIT)
   BOOTLINE_JAR {
     @Override

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bootline.lab.Lab;
 import dev.bootline.lab.LabProcess;
 import dev.bootline.lab.LabTest;
-import dev.bootline.lab.Logs;
 import dev.bootline.lab.Netns;
 import dev.bootline.lab.Requirement;
 import dev.bootline.robust.MalformedCorpus.Family;
@@ -71,21 +70,21 @@ class MalformedCorpusLabIT {
 
     Map<String, Long> base = malformedCounts(lab, srv);
     Map<String, Long> baseV4 = malformedCounts(lab, srv, SAMPLE_V4);
-    assertThat(dhclient6(lab, cli, "dhclient-before")).contains("new_ip6_address=" + ADDRESS);
+    assertThat(lab.dhclient6(cli, "dhclient-before")).contains("new_ip6_address=" + ADDRESS);
 
     List<Item> corpus = MalformedCorpus.all();
     Path file = lab.dir().resolve("corpus.txt");
     Files.write(file, corpus.stream().map(Item::line).toList());
     LabProcess sender = lab.startJava(atk, "sender", CorpusSender.class, file.toString(), "eth0", "192.0.2.1", "12", "400");
     sender.waitFor("round 1 sent", Duration.ofSeconds(30));
-    assertThat(dhclient6(lab, cli, "dhclient-during")).contains("new_ip6_address=" + ADDRESS);
+    assertThat(lab.dhclient6(cli, "dhclient-during")).contains("new_ip6_address=" + ADDRESS);
     assertThat(sender.isAlive()).as("the corpus was still being sent when dhclient got its address").isTrue();
     assertThat(sender.waitForExit(Duration.ofSeconds(40))).isZero();
     int rounds = Integer.parseInt(sender.waitFor("rounds=(\\d+)", Duration.ofSeconds(1)).group(1));
     assertThat(rounds).isPositive();
     assertThat(sender.output()).as("ProxyDHCP answers a valid PXE DISCOVER after the corpus").contains("v4-offer=yes");
 
-    assertThat(dhclient6(lab, cli, "dhclient-after")).contains("new_ip6_address=" + ADDRESS);
+    assertThat(lab.dhclient6(cli, "dhclient-after")).contains("new_ip6_address=" + ADDRESS);
     assertThat(bootline.isAlive()).isTrue();
     assertThat(bootline.output()).doesNotContain("unexpected failure").doesNotContain("Exception");
 
@@ -148,26 +147,4 @@ class MalformedCorpusLabIT {
     return counts;
   }
 
-  /** Runs dhclient -6 once in {@code ns} with its own script and files (never the system ones); returns its env log. */
-  static String dhclient6(Lab lab, Netns ns, String name) throws Exception {
-    Path dir = lab.dir();
-    Path script = dir.resolve(name + "-script");
-    Path env = dir.resolve(name + "-env.log");
-    Files.writeString(script, """
-        #!/bin/sh
-        { echo "--- reason=$reason"; env | grep -E '^(interface|new_|reason)' | sort; } >> %s
-        exit 0
-        """.formatted(env));
-    script.toFile().setExecutable(true);
-    Files.writeString(dir.resolve(name + ".conf"), "");
-    LabProcess p = lab.start(ns, name, List.of("timeout", "30", "dhclient", "-6", "-d", "-1", "-v",
-        "-cf", dir.resolve(name + ".conf").toString(), "-sf", script.toString(),
-        "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(), "eth0"));
-    try {
-      Logs.waitFor(env, Pattern.compile("reason=BOUND6"), Duration.ofSeconds(30));
-    } finally {
-      p.close();
-    }
-    return Files.readString(env);
-  }
 }

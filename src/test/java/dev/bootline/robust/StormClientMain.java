@@ -11,10 +11,7 @@ import dev.bootline.dhcp6.Dhcp6Option.IaNa;
 import dev.bootline.dhcp6.Dhcp6Option.ServerId;
 import dev.bootline.dhcp6.Duid;
 import dev.bootline.dhcp6.MessageType;
-import dev.bootline.tftp.TftpCodec;
-import dev.bootline.tftp.TftpOption;
-import dev.bootline.tftp.TftpPacket;
-import dev.bootline.tftp.TransferMode;
+import dev.bootline.tftp.TftpLoadClientMain;
 import dev.bootline.wire.MacAddress;
 import java.io.InputStream;
 import java.net.DatagramPacket;
@@ -23,7 +20,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.URI;
@@ -270,99 +266,9 @@ public final class StormClientMain {
     return (Inet6Address) InetAddress.getByAddress(a);
   }
 
-  /** RFC 7440 download (blksize 1468, windowsize 4, as OVMF asks); bounded by retries; returns the file. */
+  /** The TFTP step: blksize 1468 and windowsize 4 as OVMF asks, no dally (firmware moves on at once). */
   static byte[] tftp(InetSocketAddress server, String file) throws Exception {
-    final int window = 4;
-    try (DatagramSocket s = new DatagramSocket(0)) {
-      s.setReceiveBufferSize(1 << 20);
-      s.setSoTimeout(1_000);
-      byte[] req = TftpCodec.encode(new TftpPacket.ReadRequest(file, TransferMode.OCTET,
-          List.of(new TftpOption("tsize", "0"), new TftpOption("blksize", "1468"), new TftpOption("windowsize", "4"))));
-      byte[] buf = new byte[65536];
-      DatagramPacket in = new DatagramPacket(buf, buf.length);
-      InetSocketAddress tid = null;
-      int blksize = 512;
-      for (int tries = 0; tid == null; tries++) {
-        if (tries == 6) {
-          throw new IllegalStateException("no answer to the RRQ");
-        }
-        if (tries > 0) {
-          RETRANSMITS.incrementAndGet();
-        }
-        s.send(new DatagramPacket(req, req.length, server));
-        try {
-          s.receive(in);
-        } catch (SocketTimeoutException e) {
-          continue;
-        }
-        TftpPacket p = TftpCodec.decode(Arrays.copyOf(buf, in.getLength()));
-        if (!(p instanceof TftpPacket.OptionAck oack)) {
-          throw new IllegalStateException("answer to RRQ: " + p);
-        }
-        tid = (InetSocketAddress) in.getSocketAddress();
-        for (TftpOption o : oack.options()) {
-          if (o.lowerName().equals("blksize")) {
-            blksize = Integer.parseInt(o.value());
-          }
-        }
-      }
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      long expected = 1;
-      long windowStart = 1;
-      int lastAcked = 0;
-      int silence = 0;
-      send(s, new TftpPacket.Ack(0), tid);
-      while (true) {
-        try {
-          s.receive(in);
-        } catch (SocketTimeoutException e) {
-          if (++silence > 10) {
-            throw new IllegalStateException("server silent at block " + expected);
-          }
-          RETRANSMITS.incrementAndGet();
-          send(s, new TftpPacket.Ack(lastAcked), tid);
-          continue;
-        }
-        if (!tid.equals(in.getSocketAddress())) {
-          continue;
-        }
-        silence = 0;
-        TftpPacket p = TftpCodec.decode(Arrays.copyOf(buf, in.getLength()));
-        if (p instanceof TftpPacket.Error e) {
-          throw new IllegalStateException("server error " + e);
-        }
-        if (p instanceof TftpPacket.OptionAck) {
-          send(s, new TftpPacket.Ack(0), tid);
-          continue;
-        }
-        TftpPacket.Data d = (TftpPacket.Data) p;
-        if (d.block() != (int) (expected & 0xffff)) {
-          if (windowStart != -1) {
-            windowStart = -1;
-            send(s, new TftpPacket.Ack(lastAcked = (int) ((expected - 1) & 0xffff)), tid);
-          }
-          continue;
-        }
-        if (windowStart == -1) {
-          windowStart = expected;
-        }
-        out.writeBytes(d.payload());
-        expected++;
-        boolean last = d.payload().length < blksize;
-        if (last || expected - windowStart == window) {
-          windowStart = expected;
-          send(s, new TftpPacket.Ack(lastAcked = d.block()), tid);
-          if (last) {
-            return out.toByteArray(); // no dally: the step ends when the client has the file, as firmware does
-          }
-        }
-      }
-    }
-  }
-
-  static void send(DatagramSocket s, TftpPacket p, InetSocketAddress to) throws Exception {
-    byte[] b = TftpCodec.encode(p);
-    s.send(new DatagramPacket(b, b.length, to));
+    return TftpLoadClientMain.download(server, file, false, RETRANSMITS);
   }
 
   static byte[] sha256(InputStream in) throws Exception {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,7 +117,7 @@ class UnprivilegedServeLabIT {
     lab.address(c, "eth0", "192.0.2.10/24");
     lab.up(srv, "vc1");
     lab.up(c, "eth0");
-    assertThat(dhclient6(lab, c, "dhclient")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:aa:bbcc");
+    assertThat(lab.dhclient6(c, "dhclient")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:aa:bbcc");
 
     // TFTP (port 69) and HTTP (port 80) hand out the iPXE binary byte for byte
     byte[] expected = Files.readAllBytes(IPXE_EFI);
@@ -163,26 +162,6 @@ class UnprivilegedServeLabIT {
     assertThat(Logs.read(openConfig.log()))
         .contains(cfg + ": file is world-writable; fix with chmod o-w " + cfg)
         .doesNotContain("Exception", "bootline: ready");
-  }
-
-  /** dhclient -6 once in {@code ns} with its own script and files (the pattern of Dhcp6DhclientLabIT). */
-  static String dhclient6(Lab lab, Netns ns, String name) throws Exception {
-    Path dir = lab.dir();
-    Path script = dir.resolve(name + "-script");
-    Path env = dir.resolve(name + "-env.log");
-    Files.writeString(script, """
-        #!/bin/sh
-        { echo "--- reason=$reason"; env | grep -E '^(interface|new_|reason)' | sort; } >> %s
-        exit 0
-        """.formatted(env));
-    script.toFile().setExecutable(true);
-    Files.writeString(dir.resolve(name + ".conf"), "also request dhcp6.bootfile-url;\n");
-    LabProcess p = lab.start(ns, name, List.of("timeout", "40", "dhclient", "-6", "-d", "-1", "-v",
-        "-cf", dir.resolve(name + ".conf").toString(), "-sf", script.toString(),
-        "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(), "eth0"));
-    Logs.waitFor(env, Pattern.compile("reason=BOUND6"), Duration.ofSeconds(45));
-    p.close();
-    return Files.readString(env);
   }
 
   private static String field(String status, String name) {

@@ -106,6 +106,16 @@ public final class TftpLoadClientMain {
 
   /** One windowed download (RFC 7440 client side); throws on failure. */
   static byte[] download(InetSocketAddress server, String file) throws Exception {
+    return download(server, file, true, new AtomicInteger());
+  }
+
+  /**
+   * One download asking for blksize 1468 and windowsize 4 (as OVMF does), counting every resent RRQ or ACK in
+   * {@code retransmits}; {@code dally} answers a resent last window after the final ACK, as tftp-hpa does (firmware
+   * moves on at once). Also the boot storm's TFTP step (robust/StormClientMain).
+   */
+  public static byte[] download(InetSocketAddress server, String file, boolean dally, AtomicInteger retransmits)
+      throws Exception {
     long deadline = System.nanoTime() + 90_000_000_000L;
     try (DatagramSocket s = new DatagramSocket(0)) {
       s.setReceiveBufferSize(1 << 20);
@@ -119,6 +129,9 @@ public final class TftpLoadClientMain {
       for (int tries = 0; tid == null; tries++) {
         if (tries == 8) {
           throw new IllegalStateException("no answer to the RRQ");
+        }
+        if (tries > 0) {
+          retransmits.incrementAndGet();
         }
         s.send(new DatagramPacket(req, req.length, server));
         try {
@@ -157,6 +170,7 @@ public final class TftpLoadClientMain {
           if (++silence > 10) {
             throw new IllegalStateException("server silent at block " + expected);
           }
+          retransmits.incrementAndGet();
           send(s, new TftpPacket.Ack(lastAcked), tid); // our ACK may have been lost
           continue;
         }
@@ -190,7 +204,9 @@ public final class TftpLoadClientMain {
           windowStart = expected;
           send(s, new TftpPacket.Ack(lastAcked = d.block()), tid);
           if (last) {
-            dally(s, in, tid, lastAcked);
+            if (dally) {
+              dally(s, in, tid, lastAcked);
+            }
             return out.toByteArray();
           }
         }

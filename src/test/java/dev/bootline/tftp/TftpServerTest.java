@@ -164,6 +164,11 @@ class TftpServerTest {
           }
 
           @Override
+          public void transferProgress(TransferProgress e) {
+            events.add(e);
+          }
+
+          @Override
           public void transferCompleted(TransferCompleted e) {
             events.add(e);
           }
@@ -227,6 +232,30 @@ class TftpServerTest {
     assertThat(events).hasSize(2);
     assertThat(events.get(0)).isInstanceOf(TftpEvents.TransferStarted.class);
     assertThat(((TftpEvents.TransferCompleted) events.get(1)).bytes()).isEqualTo(6);
+  }
+
+  @Test
+  void aSlowTransferReportsProgressAtMostOnceASecondAndNeverAfterItsEnd() throws Exception {
+    byte[] data = new byte[512 * 6 + 100];
+    new java.util.Random(1).nextBytes(data);
+    Files.write(root.resolve("slow.bin"), data);
+    Client c = net.client(1002);
+    c.send(LISTEN, rrq("slow.bin", new TftpOption("blksize", "512"), new TftpOption("timeout", "5")));
+    InetSocketAddress tid = c.next().source();
+    long t0 = System.nanoTime();
+    c.send(tid, new TftpPacket.Ack(0));
+    for (int block = 1; block <= 7; block++) {
+      assertThat(c.nextPacket()).isInstanceOf(TftpPacket.Data.class);
+      Thread.sleep(400); // a slow client: 7 blocks take ~2.8 s
+      c.send(tid, new TftpPacket.Ack(block));
+    }
+    awaitEvent(TftpEvents.TransferCompleted.class);
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    List<Long> progress = events.stream().filter(e -> e instanceof TftpEvents.TransferProgress)
+        .map(e -> ((TftpEvents.TransferProgress) e).bytes()).toList();
+    assertThat(progress).isNotEmpty().hasSizeLessThanOrEqualTo((int) seconds).isSorted()
+        .allMatch(n -> n > 0 && n < data.length);
+    assertThat(events.getLast()).isInstanceOf(TftpEvents.TransferCompleted.class);
   }
 
   @Test
