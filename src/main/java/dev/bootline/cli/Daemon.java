@@ -146,6 +146,7 @@ final class Daemon implements AutoCloseable {
       Dhcp6Responder responder = new Dhcp6Responder(cfg, policy, assignments, duid);
       Dhcp6Server dhcp6 = new Dhcp6Server(responder, cfg.interfaces(), 547, events, metrics, interfaces);
       running.push(dhcp6);
+      dhcp6.rateLimitPerSource(cfg.dhcp6().rateLimitPerSource()); // flood (#8)
       dhcp6.start();
     } else if (cfg.dhcp6().enabled()) {
       log.info("DHCPv6 off: no dhcp6.base-address (-base-address) configured");

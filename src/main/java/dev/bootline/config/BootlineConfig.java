@@ -21,14 +21,20 @@ public record BootlineConfig(
     Http http,
     Logging logging) {
 
-  /** DHCPv6: address = first 80 bits of {@code baseAddress} ‖ 48-bit MAC. */
+  /**
+   * DHCPv6: address = first 80 bits of {@code baseAddress} ‖ 48-bit MAC.
+   *
+   * @param rateLimitPerSource datagrams a second per client address (relayed: per innermost peer-address) after a burst
+   *     of twice that; 0 = no limit
+   */
   public record Dhcp6(
       boolean enabled,
       Optional<Inet6Address> baseAddress,
       String baseAddressText,
       int preference,
       List<Inet6Address> dns,
-      List<String> domainSearch) {}
+      List<String> domainSearch,
+      int rateLimitPerSource) {}
 
   public record ProxyDhcp(boolean enabled, Optional<Menu> menu) {}
 

@@ -8,6 +8,7 @@ import dev.bootline.config.ConfigNode.ListNode;
 import dev.bootline.config.ConfigNode.MapNode;
 import dev.bootline.config.ConfigNode.Origin;
 import dev.bootline.config.ConfigNode.ScalarNode;
+import dev.bootline.net.SourceRateLimiter;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -151,6 +152,8 @@ public final class ConfigLoader {
     int preference = d6.intIn("preference", 255, 0, 255);
     List<Inet6Address> dns = d6.list("dns", (n, s) -> ipv6(s));
     List<String> domains = d6.stringList("domain-search", ConfigLoader::dnsName);
+    // flood (#8): per-client token bucket on 547; 0 = off (perfdhcp simulates 10^6 clients from one address)
+    int rateLimit = d6.intIn("rate-limit-per-source", SourceRateLimiter.DEFAULT_PER_SECOND, 0, 1_000_000);
     d6.finish();
 
     Obj px = root.child("proxy-dhcp");
@@ -226,7 +229,7 @@ public final class ConfigLoader {
     return new BootlineConfig(
         interfaces,
         stateDir,
-        new BootlineConfig.Dhcp6(d6enabled, base, baseText.orElse(""), preference, dns, domains),
+        new BootlineConfig.Dhcp6(d6enabled, base, baseText.orElse(""), preference, dns, domains, rateLimit),
         new BootlineConfig.ProxyDhcp(pxEnabled, menu),
         new BootlineConfig.Boot(template, Map.copyOf(ipxe), Set.copyOf(explicit)),
         new BootlineConfig.Tftp(tftpEnabled, tftpRoot),

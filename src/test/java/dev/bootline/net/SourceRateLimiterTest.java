@@ -60,7 +60,37 @@ class SourceRateLimiterTest {
   }
 
   @Test
+  void zeroPerSecondIsOffAndRemembersNothing() {
+    SourceRateLimiter off = SourceRateLimiter.perSecond(0);
+    assertThat(off.enabled()).isFalse();
+    for (int i = 0; i < 100_000; i++) {
+      assertThat(off.allow(FLOODER)).isTrue();
+    }
+    assertThat(off.sources()).isZero();
+  }
+
+  @Test
+  void perSecondGivesABurstOfTwiceTheRate() {
+    SourceRateLimiter l = SourceRateLimiter.perSecond(3);
+    int allowed = 0;
+    for (int i = 0; i < 100; i++) {
+      allowed += l.allow(FLOODER) ? 1 : 0;
+    }
+    assertThat(allowed).as("within the same instant, give or take a token refilled meanwhile").isBetween(6, 7);
+  }
+
+  @Test
+  void anIpv4SourceAndItsIpv4MappedIpv6FormAreOneSource() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      limiter.allow(InetAddress.ofLiteral("192.0.2.66"));
+    }
+    assertThat(limiter.allow(0, 0xffffL << 32 | 0xc0000242L)).as("::ffff:192.0.2.66 shares the bucket").isFalse();
+    assertThat(limiter.allow(0, 0xc0000242L)).as("::192.0.2.66 is another address").isTrue();
+  }
+
+  @Test
   void nonsenseLimitsAreRejected() {
-    assertThatThrownBy(() -> new SourceRateLimiter(0, 5, 3, now::get)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SourceRateLimiter(-1, 5, 3, now::get)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SourceRateLimiter(10, 0, 3, now::get)).isInstanceOf(IllegalArgumentException.class);
   }
 }
