@@ -36,7 +36,11 @@ public record BootlineConfig(
       List<String> domainSearch,
       int rateLimitPerSource) {}
 
-  public record ProxyDhcp(boolean enabled, Optional<Menu> menu) {}
+  /**
+   * @param rateLimitPerSource datagrams a second per unicast, non-relayed source on 67/4011 (flood #8: its broadcast
+   *     OFFERs would amplify a unicast flood onto every port) after a burst of twice that; 0 = no limit
+   */
+  public record ProxyDhcp(boolean enabled, Optional<Menu> menu, int rateLimitPerSource) {}
 
   /** The PXE boot menu sent in option 43 to BIOS clients and from the 4011 boot server. */
   public record Menu(String prompt, int timeoutSeconds, List<MenuItem> items) {}

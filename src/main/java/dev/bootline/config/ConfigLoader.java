@@ -159,6 +159,7 @@ public final class ConfigLoader {
     Obj px = root.child("proxy-dhcp");
     boolean pxEnabled = px.bool("enabled", true);
     Optional<BootlineConfig.Menu> menu = px.has("menu") ? Optional.ofNullable(menu(px.child("menu"))) : Optional.empty();
+    int pxRateLimit = px.intIn("rate-limit-per-source", SourceRateLimiter.DEFAULT_PER_SECOND, 0, 1_000_000); // flood (#8)
     px.finish();
 
     Obj bt = root.child("boot");
@@ -230,7 +231,7 @@ public final class ConfigLoader {
         interfaces,
         stateDir,
         new BootlineConfig.Dhcp6(d6enabled, base, baseText.orElse(""), preference, dns, domains, rateLimit),
-        new BootlineConfig.ProxyDhcp(pxEnabled, menu),
+        new BootlineConfig.ProxyDhcp(pxEnabled, menu, pxRateLimit),
         new BootlineConfig.Boot(template, Map.copyOf(ipxe), Set.copyOf(explicit)),
         new BootlineConfig.Tftp(tftpEnabled, tftpRoot),
         new BootlineConfig.Http(listen, adminListen, tls, tlsListen, netbootDir, tokenFile),

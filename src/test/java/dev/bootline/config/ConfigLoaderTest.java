@@ -134,6 +134,16 @@ class ConfigLoaderTest {
         .contains("dhcp6.rate-limit-per-source = \"off\": expected a whole number 0-1000000");
     assertThat(errorOf("dhcp6:\n  rate-limit-per-source: 2.5\n")).contains("dhcp6.rate-limit-per-source = \"2.5\"");
     assertThat(errorOf("dhcp6:\n  rate-limit-per-sorce: 10\n")).contains("unknown key (did you mean 'rate-limit-per-source'?)");
+    assertThat(errorOf("proxy-dhcp:\n  rate-limit-per-source: 1000001\n"))
+        .contains("bootline.yaml:2:26: proxy-dhcp.rate-limit-per-source = \"1000001\": out of range: must be 0-1000000");
+  }
+
+  @Test
+  void proxyRateLimitPerSourceIsItsOwnKey() throws Exception { // flood (#8)
+    BootlineConfig c = ConfigLoader.fromYaml("proxy-dhcp:\n  rate-limit-per-source: 0\n", "bootline.yaml", List.of());
+    assertThat(c.proxyDhcp().rateLimitPerSource()).isZero();
+    assertThat(c.dhcp6().rateLimitPerSource()).isEqualTo(200);
+    assertThat(ConfigLoader.fromYaml("", "bootline.yaml", List.of()).proxyDhcp().rateLimitPerSource()).isEqualTo(200);
   }
 
   @Test
