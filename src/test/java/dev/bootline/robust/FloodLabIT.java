@@ -200,7 +200,7 @@ class FloodLabIT {
     try (EventLog log = EventLog.open(state); var cursor = log.subscribe(0)) {
       for (List<BootEvent> batch; !(batch = cursor.poll(10_000, Duration.ofMillis(500))).isEmpty(); ) {
         for (BootEvent e : batch) {
-          if (List.of(VM_MAC, VM_MAC_2, CLI_MAC).contains(e.mac())) {
+          if (e.mac() != null && List.of(VM_MAC, VM_MAC_2, CLI_MAC).contains(e.mac())) { // some events have no MAC
             journal.computeIfAbsent(e.mac(), k -> new ArrayList<>()).add(e);
           }
         }
