@@ -32,7 +32,13 @@ import org.junit.jupiter.api.Test;
  * script. Both real clients are first timed without the flood, in the same run, for comparison. Afterwards bootline
  * (started with {@code -Xmx128m -XX:+UseSerialGC}) must still run, its resident set must stay under {@link #RSS_BOUND},
  * {@code /api/machines} must hold at most the timeline cap (4096 machines), {@code /metrics} must count the flood
- * (received, answered, malformed by reason) and the journal must hold the real clients' events.
+ * (received, answered, malformed by reason, rate-limited), bootline's broadcast OFFERs must stay within the proxy's
+ * per-source limit, and the journal must hold the real clients' events. The flooded OVMF boot is captured (br0, tap0)
+ * with the VM port's frame/drop counters and the server's UDP counters printed, to say where a failing boot stopped.
+ *
+ * <p>What a flooded OVMF needs (found here): the flooder's multicast kept off its port (MLD snooping, below) and no
+ * broadcast OFFER per flooded DISCOVER from bootline (proxy-dhcp.rate-limit-per-source); either alone overflowed
+ * QEMU's tap queue (~4000 frames/s dropped) and the TFTP download of ipxe.efi failed (PXE-E18 / PXE-E99).
  *
  * <p>The RSS bound: 128 MiB of heap + metaspace/class data (~40 MiB for Jetty, Jackson, Micrometer, logback) +
  * code cache and thread stacks (~20 MiB) + the 4 MiB receive buffers and the mapped journal segment (16 MiB) stay
