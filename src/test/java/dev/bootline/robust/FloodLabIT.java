@@ -37,8 +37,10 @@ import org.junit.jupiter.api.Test;
  * with the VM port's frame/drop counters and the server's UDP counters printed, to say where a failing boot stopped.
  *
  * <p>What a flooded OVMF needs (found here): the flooder's multicast kept off its port (MLD snooping, below) and no
- * broadcast OFFER per flooded DISCOVER from bootline (proxy-dhcp.rate-limit-per-source); either alone overflowed
- * QEMU's tap queue (~4000 frames/s dropped) and the TFTP download of ipxe.efi failed (PXE-E18 / PXE-E99).
+ * broadcast OFFER per flooded DISCOVER from bootline (proxy-dhcp.rate-limit-per-source). With neither, ~13000
+ * frames/s were pushed to the VM's tap (~8000 the flooder's multicast, ~5000 bootline's OFFERs), most dropped there,
+ * and the TFTP download of ipxe.efi timed out (PXE-E18); with snooping but no proxy limit, ~4000 frames/s were still
+ * dropped at the tap and it failed (PXE-E99). The proxy limit without snooping was not tried.
  *
  * <p>The RSS bound: 128 MiB of heap + metaspace/class data (~40 MiB for Jetty, Jackson, Micrometer, logback) +
  * code cache and thread stacks (~20 MiB) + the 4 MiB receive buffers and the mapped journal segment (16 MiB) stay
