@@ -152,6 +152,7 @@ final class Daemon implements AutoCloseable {
       Dhcp6Server dhcp6 = new Dhcp6Server(responder, cfg.interfaces(), 547, events, metrics, interfaces);
       running.push(dhcp6);
       StartupTrace.step("dhcp6 server built");
+      dhcp6.rateLimitPerSource(cfg.dhcp6().rateLimitPerSource()); // flood (#8)
       dhcp6.start();
       StartupTrace.step("dhcp6 started");
     } else if (cfg.dhcp6().enabled()) {

@@ -21,16 +21,26 @@ public record BootlineConfig(
     Http http,
     Logging logging) {
 
-  /** DHCPv6: address = first 80 bits of {@code baseAddress} ‖ 48-bit MAC. */
+  /**
+   * DHCPv6: address = first 80 bits of {@code baseAddress} ‖ 48-bit MAC.
+   *
+   * @param rateLimitPerSource datagrams a second per client address (relayed: per innermost peer-address) after a burst
+   *     of twice that; 0 = no limit
+   */
   public record Dhcp6(
       boolean enabled,
       Optional<Inet6Address> baseAddress,
       String baseAddressText,
       int preference,
       List<Inet6Address> dns,
-      List<String> domainSearch) {}
+      List<String> domainSearch,
+      int rateLimitPerSource) {}
 
-  public record ProxyDhcp(boolean enabled, Optional<Menu> menu) {}
+  /**
+   * @param rateLimitPerSource datagrams a second per unicast, non-relayed source on 67/4011 (flood #8: its broadcast
+   *     OFFERs would amplify a unicast flood onto every port) after a burst of twice that; 0 = no limit
+   */
+  public record ProxyDhcp(boolean enabled, Optional<Menu> menu, int rateLimitPerSource) {}
 
   /** The PXE boot menu sent in option 43 to BIOS clients and from the 4011 boot server. */
   public record Menu(String prompt, int timeoutSeconds, List<MenuItem> items) {}

@@ -8,6 +8,7 @@ import dev.bootline.config.ConfigNode.ListNode;
 import dev.bootline.config.ConfigNode.MapNode;
 import dev.bootline.config.ConfigNode.Origin;
 import dev.bootline.config.ConfigNode.ScalarNode;
+import dev.bootline.net.SourceRateLimiter;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -151,11 +152,14 @@ public final class ConfigLoader {
     int preference = d6.intIn("preference", 255, 0, 255);
     List<Inet6Address> dns = d6.list("dns", (n, s) -> ipv6(s));
     List<String> domains = d6.stringList("domain-search", ConfigLoader::dnsName);
+    // flood (#8): per-client token bucket on 547; 0 = off (perfdhcp simulates 10^6 clients from one address)
+    int rateLimit = d6.intIn("rate-limit-per-source", SourceRateLimiter.DEFAULT_PER_SECOND, 0, 1_000_000);
     d6.finish();
 
     Obj px = root.child("proxy-dhcp");
     boolean pxEnabled = px.bool("enabled", true);
     Optional<BootlineConfig.Menu> menu = px.has("menu") ? Optional.ofNullable(menu(px.child("menu"))) : Optional.empty();
+    int pxRateLimit = px.intIn("rate-limit-per-source", SourceRateLimiter.DEFAULT_PER_SECOND, 0, 1_000_000); // flood (#8)
     px.finish();
 
     Obj bt = root.child("boot");
@@ -226,8 +230,8 @@ public final class ConfigLoader {
     return new BootlineConfig(
         interfaces,
         stateDir,
-        new BootlineConfig.Dhcp6(d6enabled, base, baseText.orElse(""), preference, dns, domains),
-        new BootlineConfig.ProxyDhcp(pxEnabled, menu),
+        new BootlineConfig.Dhcp6(d6enabled, base, baseText.orElse(""), preference, dns, domains, rateLimit),
+        new BootlineConfig.ProxyDhcp(pxEnabled, menu, pxRateLimit),
         new BootlineConfig.Boot(template, Map.copyOf(ipxe), Set.copyOf(explicit)),
         new BootlineConfig.Tftp(tftpEnabled, tftpRoot),
         new BootlineConfig.Http(listen, adminListen, tls, tlsListen, netbootDir, tokenFile),

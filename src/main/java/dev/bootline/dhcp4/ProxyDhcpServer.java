@@ -3,6 +3,7 @@ package dev.bootline.dhcp4;
 import dev.bootline.boot.Assignment;
 import dev.bootline.boot.BootPolicy;
 import dev.bootline.config.BootlineConfig;
+import dev.bootline.net.SourceRateLimiter;
 import dev.bootline.events.EventSink;
 import dev.bootline.net.NetInterface;
 import dev.bootline.net.InterfaceCache;
@@ -191,6 +192,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
 
   private void receiveLoop(UdpSocket socket, ProxyResponder.Service service) {
     ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
+    SourceRateLimiter perSource = SourceRateLimiter.perSecond(config.proxyDhcp().rateLimitPerSource()); // flood (#8)
     while (!closed) {
       ReceivedDatagram d;
       try {
@@ -203,6 +205,11 @@ public final class ProxyDhcpServer implements AutoCloseable {
           return;
         }
         log.warn("proxy DHCP receive on port {} failed: {}", service.port, e.toString());
+        continue;
+      }
+      if (!UnicastFloodGuard.allow(perSource, buffer.array(), d.source().getAddress())) { // flood (#8)
+        count("received", "");
+        count("silent", "rate_limited");
         continue;
       }
       try {

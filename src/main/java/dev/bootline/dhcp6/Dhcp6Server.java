@@ -43,6 +43,8 @@ public final class Dhcp6Server implements AutoCloseable {
   private final int port;
   private final InterfaceCache linkCache;
   private final Counter received;
+  private dev.bootline.net.SourceRateLimiter perSource = // flood (#8): dhcp6.rate-limit-per-source
+      dev.bootline.net.SourceRateLimiter.perSecond(dev.bootline.net.SourceRateLimiter.DEFAULT_PER_SECOND);
   /** result → reason → counter: a registry lookup builds an id and sorts tags, too much for every packet. */
   private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
 
@@ -76,6 +78,12 @@ public final class Dhcp6Server implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("dhcp6-rx").daemon().unstarted(this::loop);
   }
 
+  /** flood (#8): dhcp6.rate-limit-per-source datagrams/s per client (0 = off); call before {@link #start()}. */
+  public Dhcp6Server rateLimitPerSource(int perSecond) {
+    this.perSource = dev.bootline.net.SourceRateLimiter.perSecond(perSecond);
+    return this;
+  }
+
   public void start() {
     thread.start();
     log.info("DHCPv6 listening on [::]:{} for {}", port, String.join(", ", interfaces.values()));
@@ -98,6 +106,7 @@ public final class Dhcp6Server implements AutoCloseable {
         continue;
       }
       received.increment(); // every datagram; packets{result} says what became of it
+      if (!RelayPeer.allow(perSource, buf, d.length(), d.source().getAddress())) { count("dropped", "rate_limited"); continue; } // flood (#8)
       try {
         handle(buf, d);
       } catch (RuntimeException e) {

@@ -118,6 +118,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void rateLimitPerSourceDefaultsTo200AndZeroTurnsItOff() throws Exception { // flood (#8)
+    assertThat(ConfigLoader.fromYaml("", "bootline.yaml", List.of()).dhcp6().rateLimitPerSource()).isEqualTo(200);
+    assertThat(ConfigLoader.fromYaml("dhcp6:\n  rate-limit-per-source: 0\n", "bootline.yaml", List.of())
+        .dhcp6().rateLimitPerSource()).isZero();
+    assertThat(ConfigLoader.fromYaml("dhcp6:\n  rate-limit-per-source: 50\n", "bootline.yaml", List.of())
+        .dhcp6().rateLimitPerSource()).isEqualTo(50);
+  }
+
+  @Test
+  void badRateLimitPerSourceSaysFileKeyAndWhy() { // flood (#8)
+    assertThat(errorOf("dhcp6:\n  rate-limit-per-source: -1\n"))
+        .contains("bootline.yaml:2:26: dhcp6.rate-limit-per-source = \"-1\": out of range: must be 0-1000000");
+    assertThat(errorOf("dhcp6:\n  rate-limit-per-source: off\n"))
+        .contains("dhcp6.rate-limit-per-source = \"off\": expected a whole number 0-1000000");
+    assertThat(errorOf("dhcp6:\n  rate-limit-per-source: 2.5\n")).contains("dhcp6.rate-limit-per-source = \"2.5\"");
+    assertThat(errorOf("dhcp6:\n  rate-limit-per-sorce: 10\n")).contains("unknown key (did you mean 'rate-limit-per-source'?)");
+    assertThat(errorOf("proxy-dhcp:\n  rate-limit-per-source: 1000001\n"))
+        .contains("bootline.yaml:2:26: proxy-dhcp.rate-limit-per-source = \"1000001\": out of range: must be 0-1000000");
+  }
+
+  @Test
+  void proxyRateLimitPerSourceIsItsOwnKey() throws Exception { // flood (#8)
+    BootlineConfig c = ConfigLoader.fromYaml("proxy-dhcp:\n  rate-limit-per-source: 0\n", "bootline.yaml", List.of());
+    assertThat(c.proxyDhcp().rateLimitPerSource()).isZero();
+    assertThat(c.dhcp6().rateLimitPerSource()).isEqualTo(200);
+    assertThat(ConfigLoader.fromYaml("", "bootline.yaml", List.of()).proxyDhcp().rateLimitPerSource()).isEqualTo(200);
+  }
+
+  @Test
   void menuItemsAreChecked() {
     String msg = errorOf("proxy-dhcp:\n  menu:\n    items:\n      - label: x\n        boot: {file: ../etc/shadow}\n      - boot: disk\n");
     assertThat(msg)

@@ -216,7 +216,7 @@ public final class Lab implements AutoCloseable {
     Path env = dir.resolve(name + "-env.log");
     Files.writeString(script, """
         #!/bin/sh
-        { echo "--- reason=$reason"; env | grep -E '^(interface|new_|reason)' | sort; } >> %s
+        { echo "--- reason=$reason"; env | grep -E '^(interface|new_|reason)' | sort; echo "--- done $reason"; } >> %s
         exit 0
         """.formatted(env));
     script.toFile().setExecutable(true);
@@ -224,7 +224,8 @@ public final class Lab implements AutoCloseable {
     try (LabProcess p = start(ns, name, List.of("timeout", "40", "dhclient", "-6", "-d", "-1", "-v",
         "-cf", dir.resolve(name + ".conf").toString(), "-sf", script.toString(),
         "-lf", dir.resolve(name + ".leases").toString(), "-pf", dir.resolve(name + ".pid").toString(), "eth0"))) {
-      Logs.waitFor(env, Pattern.compile("reason=BOUND6"), Duration.ofSeconds(45));
+      // [flood #8] the block's last line: closing dhclient at "reason=BOUND6" killed the script mid-block (flaky)
+      Logs.waitFor(env, Pattern.compile("--- done BOUND6"), Duration.ofSeconds(45));
     }
     return Files.readString(env);
   }
