@@ -68,6 +68,8 @@ class KillDuringStormLabIT {
         state-dir: %s
         dhcp6:
           base-address: "%s"
+          # the simulated machines share one source address (real ones each have a link-local): no flood limit
+          rate-limit-per-source: 0
         boot:
           ipxe:
             x86_64-efi: %s
