@@ -105,7 +105,7 @@ public final class BootHttpServer implements AutoCloseable {
     this.netbootDir = netbootDir;
     this.ipxe = ipxe;
     this.listener = listener;
-    this.server = Jetty.onVirtualThreads("http");
+    this.server = Jetty.onPlatformSelectors("http");
     for (BootlineConfig.ListenAddress a : listen) {
       plain.add(Jetty.bind(SendfileEndPoint.connector(server, bytesSentByFile), a));
     }
