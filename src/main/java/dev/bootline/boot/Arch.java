@@ -137,8 +137,21 @@ public record Arch(int code) {
     return code <= 0xffff ? Optional.of(new Arch(code)) : Optional.empty();
   }
 
+  /** {@link #toString()} of the codes below 64, built once: it is in the decision text of every PXE packet. */
+  private static final String[] TEXT = new String[64];
+
+  static {
+    for (int c = 0; c < TEXT.length; c++) {
+      TEXT[c] = text(c);
+    }
+  }
+
+  private static String text(int code) {
+    return code + " (" + new Arch(code).name() + ")";
+  }
+
   @Override
   public String toString() {
-    return code + " (" + name() + ")";
+    return code >= 0 && code < TEXT.length ? TEXT[code] : text(code);
   }
 }

@@ -173,11 +173,24 @@ public final class BootPolicy {
 
   private BootPlan ipxeOverTftp(ClientFacts f, Arch arch) {
     return ipxe.tftpPath(f.mac(), arch)
-        .<BootPlan>map(
-            p ->
-                new TftpFile(
-                    p, "point_pxe_to_ipxe_over_tftp", "PXE firmware of arch " + arch + ": chain to iPXE over TFTP"))
+        .<BootPlan>map(p -> new TftpFile(p, "point_pxe_to_ipxe_over_tftp", chainReason(arch)))
         .orElseGet(() -> new Ignore("ignored", "no iPXE binary configured for arch " + arch));
+  }
+
+  /** The reason text of a chain to iPXE, built once per architecture code below 64 (the common PXE answer). */
+  private final String[] chainReasons = new String[64];
+
+  private String chainReason(Arch arch) {
+    int c = arch.code();
+    if (c < 0 || c >= chainReasons.length) {
+      return "PXE firmware of arch " + arch + ": chain to iPXE over TFTP";
+    }
+    String r = chainReasons[c]; // a racing thread at worst builds the same string twice
+    if (r == null) {
+      r = "PXE firmware of arch " + arch + ": chain to iPXE over TFTP";
+      chainReasons[c] = r;
+    }
+    return r;
   }
 
   private Optional<BootPlan> template(ClientFacts f, String event, String reason) {

@@ -144,7 +144,9 @@ public final class Dhcp4ReplyBuilder {
       int from = 0;
       do { // RFC 3396: a zero-length option is one empty instance; a long one is split at 255
         int to = Math.min(data.length, from + 255);
-        Dhcp4OptionItem.Option o = new Dhcp4OptionItem.Option(e.getKey(), Arrays.copyOfRange(data, from, to));
+        // Option copies its data itself: pass the builder's own (private, never changed) array when it fits whole.
+        byte[] part = from == 0 && to == data.length ? data : Arrays.copyOfRange(data, from, to);
+        Dhcp4OptionItem.Option o = new Dhcp4OptionItem.Option(e.getKey(), part);
         items.add(o);
         length += o.wireLength();
         from = to;
