@@ -131,8 +131,10 @@ final class Daemon implements AutoCloseable {
     });
     EventSink events = (mac, ip, name, detail, server) -> opening.join().record(mac, ip, name, detail, server);
     BootPolicy policy = new BootPolicy(cfg);
+    StartupTrace.step("policy");
     // One view of the interfaces for every server's per-packet lookups (arrival link → our address, MTU, served?).
     InterfaceCache interfaces = InterfaceCache.system(java.time.Duration.ofSeconds(5));
+    StartupTrace.step("interface cache");
     // --- timeline: per-machine assignments (store in the state dir, admin API, boot.ipxe; dev.bootline.http) ---
     dev.bootline.http.AssignmentStore assignmentStore;
     Optional<String> adminToken;

@@ -23,10 +23,21 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
     if (args.length > 0 && args[0].equals("serve")) {
+      String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+      java.util.Optional<ServeCommand> usual = ServeCommand.parseUsual(rest);
+      if (usual.isPresent()) { // [startup] no picocli at all on a well-formed serve line (ServeCommand.parseUsual)
+        try {
+          Integer rc = usual.get().call();
+          return rc == null ? 0 : rc;
+        } catch (Exception e) {
+          e.printStackTrace(); // what picocli's execute does with an exception from call(): trace, exit code 1
+          return 1;
+        }
+      }
       // [startup] serve's own command model only: picocli building every subcommand's by reflection (its classes are
       // of a class-file version the AOT cache cannot keep linked) was the longest step before the first DHCP answer.
       return new CommandLine(new ServeCommand()).setCommandName("bootline serve")
-          .execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+          .execute(rest);
     }
     return new CommandLine(new Main()).execute(args);
   }

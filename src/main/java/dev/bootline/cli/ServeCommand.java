@@ -70,6 +70,101 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = {"--check"}, description = "Validate the configuration and exit (0 = valid).")
   boolean check;
 
+  /**
+   * [startup] serve's usual command line without picocli: picocli's classes are Java 5 class files, which the AOT cache
+   * cannot keep verified and linked, so building its command model cost ~0.6 s of a restart on a loaded 2-core box
+   * (bench/storm/startup, TRACE=1). This takes only well-formed lines of the options above ({@code -x V}, {@code --x=V},
+   * repeats of the list options, {@code --check}); anything else (help, version, unknown or repeated options, a missing
+   * value, {@code @files}, {@code --}) returns empty and goes to picocli, so help and errors stay picocli's.
+   * ServeCommandTest checks this table against the annotations and the parse against picocli's.
+   */
+  static Optional<ServeCommand> parseUsual(String[] args) {
+    ServeCommand c = new ServeCommand();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("-") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      String field = FIELDS.get(name);
+      if (field == null) {
+        return Optional.empty();
+      }
+      if (field.equals("check")) {
+        if (value != null || !seen.add(field)) {
+          return Optional.empty();
+        }
+        c.check = true;
+        continue;
+      }
+      if (value == null) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+          return Optional.empty(); // picocli says what is missing, or decides whether "-…" is a value
+        }
+        value = args[++i];
+      }
+      boolean list = field.equals("interfaces") || field.equals("httpListen") || field.equals("adminListen");
+      if (!list && !seen.add(field)) {
+        return Optional.empty(); // picocli rejects an option given twice
+      }
+      switch (field) {
+        case "config" -> {
+          try {
+            c.config = Path.of(value);
+          } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+          }
+        }
+        case "interfaces" -> c.interfaces = append(c.interfaces, value);
+        case "httpListen" -> c.httpListen = append(c.httpListen, value);
+        case "adminListen" -> c.adminListen = append(c.adminListen, value);
+        case "baseAddress" -> c.baseAddress = value;
+        case "httpBootUrlTemplate" -> c.httpBootUrlTemplate = value;
+        case "tlsCertFile" -> c.tlsCertFile = value;
+        case "tlsKeyFile" -> c.tlsKeyFile = value;
+        case "netbootDir" -> c.netbootDir = value;
+        case "ipxeX8664Efi" -> c.ipxeX8664Efi = value;
+        case "stateDir" -> c.stateDir = value;
+        case "tftpRoot" -> c.tftpRoot = value;
+        case "logFormat" -> c.logFormat = value;
+        case "logLevel" -> c.logLevel = value;
+        default -> {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.of(c);
+  }
+
+  private static List<String> append(List<String> l, String v) {
+    List<String> r = l == null ? new ArrayList<>() : l;
+    r.add(v);
+    return r;
+  }
+
+  /** Option name → field, for {@link #parseUsual}; the same names as the {@code @Option}s (ServeCommandTest). */
+  static final java.util.Map<String, String> FIELDS = java.util.Map.ofEntries(
+      java.util.Map.entry("--config", "config"), java.util.Map.entry("-config", "config"),
+      java.util.Map.entry("-c", "config"),
+      java.util.Map.entry("-interface", "interfaces"), java.util.Map.entry("--interface", "interfaces"),
+      java.util.Map.entry("-base-address", "baseAddress"), java.util.Map.entry("--base-address", "baseAddress"),
+      java.util.Map.entry("-http-boot-url-template", "httpBootUrlTemplate"),
+      java.util.Map.entry("--http-boot-url-template", "httpBootUrlTemplate"),
+      java.util.Map.entry("-tls-cert-file", "tlsCertFile"), java.util.Map.entry("--tls-cert-file", "tlsCertFile"),
+      java.util.Map.entry("-tls-key-file", "tlsKeyFile"), java.util.Map.entry("--tls-key-file", "tlsKeyFile"),
+      java.util.Map.entry("-netboot-dir", "netbootDir"), java.util.Map.entry("--netboot-dir", "netbootDir"),
+      java.util.Map.entry("-ipxe-x86-64-efi", "ipxeX8664Efi"), java.util.Map.entry("--ipxe-x86-64-efi", "ipxeX8664Efi"),
+      java.util.Map.entry("--state-dir", "stateDir"), java.util.Map.entry("-state-dir", "stateDir"),
+      java.util.Map.entry("--tftp-root", "tftpRoot"), java.util.Map.entry("-tftp-root", "tftpRoot"),
+      java.util.Map.entry("--http-listen", "httpListen"), java.util.Map.entry("-http-listen", "httpListen"),
+      java.util.Map.entry("--admin-listen", "adminListen"), java.util.Map.entry("-admin-listen", "adminListen"),
+      java.util.Map.entry("--log-format", "logFormat"), java.util.Map.entry("--log-level", "logLevel"),
+      java.util.Map.entry("--check", "check"));
+
   /** The overrides the flags imply, in a fixed order. */
   List<ConfigLoader.Override> overrides() {
     List<ConfigLoader.Override> o = new ArrayList<>();
