@@ -31,23 +31,12 @@ class Dhcp6DhclientLabIT {
     return bootline;
   }
 
-  /** A client namespace whose eth0 (MAC {@code mac}) is a port of br0. */
-  static Netns client(Lab lab, Netns srv, String label, String port, String mac) {
-    Netns c = lab.namespace(label);
-    lab.veth(srv, port, c, "eth0");
-    lab.attachToBridge(srv, port, "br0");
-    lab.mac(c, "eth0", mac);
-    lab.up(srv, port);
-    lab.up(c, "eth0");
-    return c;
-  }
-
   @Test
   void twoClientsGetPrefixPlusTheirOwnMac(Lab lab) throws Exception {
     Netns srv = lab.namespace("srv");
     LabProcess bootline = startServer(lab, srv);
-    Netns c1 = client(lab, srv, "c1", "vc1", "52:54:00:aa:bb:cc");
-    Netns c2 = client(lab, srv, "c2", "vc2", "52:54:00:00:00:42");
+    Netns c1 = lab.bridgePort(srv, "c1", "vc1", "52:54:00:aa:bb:cc");
+    Netns c2 = lab.bridgePort(srv, "c2", "vc2", "52:54:00:00:00:42");
 
     assertThat(lab.dhclient6(c1, "dhclient-c1")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:aa:bbcc");
     assertThat(lab.dhclient6(c2, "dhclient-c2")).contains("new_ip6_address=2001:db8:1:0:abcd:5254:0:42");

@@ -37,17 +37,7 @@ class OvmfPxe6LabIT {
         "-base-address", "2001:db8:1::", "-netboot-dir", netboot.toString(), "--state-dir", state.toString(),
         "-http-boot-url-template", "http://[2001:db8:1::1]/mac/{{.MAC}}/boot.ipxe");
     bootline.waitFor("bootline: ready", Duration.ofSeconds(60));
-    // iPXE only starts DHCPv6 after a router advertisement with M or O set (OVMF does not need one).
-    Path radvd = lab.dir().resolve("radvd.conf");
-    Files.writeString(radvd, """
-        interface br0 {
-          AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 10;
-          AdvManagedFlag on; AdvOtherConfigFlag on;
-          prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous off; };
-        };
-        """);
-    lab.start(srv, "radvd", List.of("radvd", "-n", "-d", "1", "-m", "stderr", "-C", radvd.toString(),
-        "-p", lab.dir().resolve("radvd.pid").toString()));
+    lab.radvdManaged(srv, "br0", "2001:db8:1::/64");
 
     Qemu vm = lab.ovmf(srv, "tap0").nic("virtio-net-pci").mac(MAC).romfile("")
         .fwCfg("opt/org.tianocore/IPv4PXESupport", "n").start();

@@ -104,7 +104,7 @@ class SseResumeAfterKillLabIT {
 
     List<LabProcess> loops = new ArrayList<>();
     for (int i = 1; i <= CLIENTS; i++) {
-      Netns c = Dhcp6DhclientLabIT.client(lab, srv, "c" + i, "vc" + i, "52:54:00:00:10:0" + i);
+      Netns c = lab.bridgePort(srv, "c" + i, "vc" + i, "52:54:00:00:10:0" + i);
       loops.add(dhclientLoop(lab, c, "loop-c" + i));
     }
     // SIGKILL the moment an event has just reached the client, with more on the way

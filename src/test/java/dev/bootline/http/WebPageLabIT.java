@@ -45,16 +45,7 @@ class WebPageLabIT {
         "-base-address", "2001:db8:1::", "-netboot-dir", netboot.toString(), "--state-dir", state.toString(),
         "-http-boot-url-template", "http://[2001:db8:1::1]/mac/{{.MAC}}/boot.ipxe", "--admin-listen", ADMIN);
     bootline.waitFor("bootline: ready", Duration.ofSeconds(60));
-    Path radvd = lab.dir().resolve("radvd.conf");
-    Files.writeString(radvd, """
-        interface br0 {
-          AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 10;
-          AdvManagedFlag on; AdvOtherConfigFlag on;
-          prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous off; };
-        };
-        """);
-    lab.start(srv, "radvd", List.of("radvd", "-n", "-d", "1", "-m", "stderr", "-C", radvd.toString(),
-        "-p", lab.dir().resolve("radvd.pid").toString()));
+    lab.radvdManaged(srv, "br0", "2001:db8:1::/64");
 
     Path out = lab.dir().resolve("browser");
     String row = "document.querySelector('tr.machine[data-mac=\"" + MAC + "\"]')";

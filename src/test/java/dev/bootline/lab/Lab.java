@@ -113,6 +113,39 @@ public final class Lab implements AutoCloseable {
     ip(ns, "link", "set", ifName, "master", bridge);
   }
 
+  /** A new client namespace {@code label} whose eth0 is the far end of port {@code port} of br0 in {@code srv}. */
+  public Netns bridgePort(Netns srv, String label, String port) {
+    Netns c = namespace(label);
+    veth(srv, port, c, "eth0");
+    attachToBridge(srv, port, "br0");
+    return c;
+  }
+
+  /** {@link #bridgePort(Netns, String, String)} with eth0's MAC set to {@code mac}. */
+  public Netns bridgePort(Netns srv, String label, String port, String mac) {
+    Netns c = bridgePort(srv, label, port);
+    mac(c, "eth0", mac);
+    up(c, "eth0");
+    return c;
+  }
+
+  /**
+   * radvd on {@code ifName} in {@code srv}, advertising {@code prefix} on-link with the Managed and Other flags and no
+   * SLAAC: iPXE only starts DHCPv6 after such a router advertisement (OVMF does not need one).
+   */
+  public LabProcess radvdManaged(Netns srv, String ifName, String prefix) throws java.io.IOException {
+    Path conf = dir().resolve("radvd-" + ifName + ".conf");
+    Files.writeString(conf, """
+        interface %s {
+          AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 10;
+          AdvManagedFlag on; AdvOtherConfigFlag on;
+          prefix %s { AdvOnLink on; AdvAutonomous off; };
+        };
+        """.formatted(ifName, prefix));
+    return start(srv, "radvd-" + ifName, List.of("radvd", "-n", "-d", "1", "-m", "stderr", "-C", conf.toString(),
+        "-p", dir().resolve("radvd-" + ifName + ".pid").toString()));
+  }
+
   /**
    * Adds an address such as {@code 192.0.2.1/24} or {@code 2001:db8:1::1/64} (no DAD). Only documentation ranges
    * (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) and link-local are accepted.
@@ -259,8 +292,22 @@ public final class Lab implements AutoCloseable {
 
   /** Runs bootline itself ({@code java -jar $bootline.jar args...}) inside {@code ns}. */
   public LabProcess startBootline(Netns ns, String logName, String... args) {
+    return startBootline(ns, logName, javaCommand(), args);
+  }
+
+  /**
+   * bootline under the launcher's own JVM flags (C2, a 128 MiB heap, the serial collector) rather than the lab's
+   * fast-start ones: for tests that judge memory or behaviour under load as users run it.
+   */
+  public LabProcess startBootlineAsLauncher(Netns ns, String logName, String... args) {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    return startBootline(ns, logName,
+        List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-XX:+UseSerialGC"), args);
+  }
+
+  private LabProcess startBootline(Netns ns, String logName, List<String> java, String... args) {
     String jar = System.getProperty("bootline.jar", Paths.get("target", "bootline.jar").toString());
-    List<String> cmd = new ArrayList<>(javaCommand());
+    List<String> cmd = new ArrayList<>(java);
     cmd.addAll(List.of("-jar", Paths.get(jar).toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     return start(ns, logName, cmd);

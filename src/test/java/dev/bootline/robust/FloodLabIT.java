@@ -77,26 +77,17 @@ class FloodLabIT {
       Files.writeString(netboot.resolve(mac).resolve("boot.ipxe"), "#!ipxe\necho bootline-lab: iPXE script reached\npoweroff\n");
     }
     Path state = lab.dir().resolve("state");
-    LabProcess bootline = startBootline(lab, srv, "serve", "-interface", "br0", "-base-address", "2001:db8:1::",
+    LabProcess bootline = lab.startBootlineAsLauncher(srv, "bootline", "serve", "-interface", "br0", "-base-address", "2001:db8:1::",
         "-netboot-dir", netboot.toString(), "--state-dir", state.toString(),
         "-http-boot-url-template", "http://[2001:db8:1::1]/mac/{{.MAC}}/boot.ipxe", "--admin-listen", "127.0.0.1:6315");
     bootline.waitFor("bootline: ready", Duration.ofSeconds(60));
     long pid = bootlinePid(lab, srv);
-    Path radvd = lab.dir().resolve("radvd.conf");
-    Files.writeString(radvd, """
-        interface br0 {
-          AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 10;
-          AdvManagedFlag on; AdvOtherConfigFlag on;
-          prefix 2001:db8:1::/64 { AdvOnLink on; AdvAutonomous off; };
-        };
-        """);
-    lab.start(srv, "radvd", List.of("radvd", "-n", "-d", "1", "-m", "stderr", "-C", radvd.toString(),
-        "-p", lab.dir().resolve("radvd.pid").toString()));
+    lab.radvdManaged(srv, "br0", "2001:db8:1::/64");
 
-    Netns cli = port(lab, srv, "cli", "vcli");
+    Netns cli = lab.bridgePort(srv, "cli", "vcli");
     lab.mac(cli, "eth0", CLI_MAC);
     lab.linkLocal(cli, "eth0");
-    Netns atk = port(lab, srv, "atk", "vatk");
+    Netns atk = lab.bridgePort(srv, "atk", "vatk");
     lab.address(atk, "eth0", "192.0.2.66/24");
     lab.address(atk, "eth0", "2001:db8:1::66/64");
     lab.linkLocal(atk, "eth0");
@@ -233,16 +224,6 @@ class FloodLabIT {
     }
   }
 
-  /** bootline under the launcher's memory flags: a 128 MiB heap and the serial collector. */
-  private static LabProcess startBootline(Lab lab, Netns ns, String... args) throws URISyntaxException {
-    String jar = System.getProperty("bootline.jar", Paths.get("target", "bootline.jar").toString());
-    List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-XX:+UseSerialGC", "-jar",
-        Paths.get(jar).toAbsolutePath().toString()));
-    cmd.addAll(List.of(args));
-    return lab.start(ns, "bootline", cmd);
-  }
-
   /** The pid of the java process serving in {@code srv} (ip netns exec execs it, so it is the only java there). */
   private static long bootlinePid(Lab lab, Netns srv) {
     String pids = lab.run("ip", "netns", "pids", srv.name());
@@ -344,16 +325,6 @@ class FloodLabIT {
       }
     });
     return d;
-  }
-
-  /** A client namespace whose eth0 is a port of br0 in {@code srv}. */
-  private static Netns port(Lab lab, Netns srv, String label, String port) {
-    Netns c = lab.namespace(label);
-    lab.veth(srv, port, c, "eth0");
-    lab.attachToBridge(srv, port, "br0");
-    lab.up(srv, port);
-    lab.up(c, "eth0");
-    return c;
   }
 
   private static long ms(long startNanos) {

@@ -49,9 +49,9 @@ class KillDuringStormLabIT {
     lab.bridge(srv, "br0");
     lab.address(srv, "br0", "2001:db8:1::1/64");
     lab.up(srv, "br0");
-    Netns storm = client(lab, srv, "storm", "vs", "02:00:5e:00:00:01");
+    Netns storm = lab.bridgePort(srv, "storm", "vs", "02:00:5e:00:00:01");
     lab.address(storm, "eth0", "2001:db8:1::2/64"); // TFTP and HTTP to the boot URL's global address
-    Netns probe = client(lab, srv, "probe", "vp", "02:00:5e:00:00:02");
+    Netns probe = lab.bridgePort(srv, "probe", "vp", "02:00:5e:00:00:02");
 
     Path dir = lab.dir();
     Path big = dir.resolve("big");
@@ -141,16 +141,6 @@ class KillDuringStormLabIT {
         .isGreaterThan(streamed.keySet().stream().mapToLong(Long::longValue).max().orElseThrow());
     assertThat(restartReplyMs).as("ms from spawning the restarted bootline to the probe's first DHCPv6 Reply")
         .isLessThanOrEqualTo(RESTART_BOUND_MS);
-  }
-
-  static Netns client(Lab lab, Netns srv, String label, String port, String mac) {
-    Netns c = lab.namespace(label);
-    lab.veth(srv, port, c, "eth0");
-    lab.attachToBridge(srv, port, "br0");
-    lab.mac(c, "eth0", mac);
-    lab.up(srv, port);
-    lab.up(c, "eth0");
-    return c;
   }
 
   static LabProcess startProbe(Lab lab, Netns ns, String name) {

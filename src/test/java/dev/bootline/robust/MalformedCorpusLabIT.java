@@ -71,9 +71,9 @@ class MalformedCorpusLabIT {
         "--http-listen", "[2001:db8:1::1]:8080", "--admin-listen", "127.0.0.1:6315");
     bootline.waitFor("bootline: ready", Duration.ofSeconds(60));
 
-    Netns cli = port(lab, srv, "cli", "vcli");
+    Netns cli = lab.bridgePort(srv, "cli", "vcli");
     lab.mac(cli, "eth0", MAC);
-    Netns atk = port(lab, srv, "atk", "vatk");
+    Netns atk = lab.bridgePort(srv, "atk", "vatk");
     lab.address(atk, "eth0", "192.0.2.66/24");
     lab.address(atk, "eth0", "2001:db8:1::66/64");
     lab.linkLocal(atk, "eth0");
@@ -122,16 +122,6 @@ class MalformedCorpusLabIT {
         e -> e.getValue() - baseV4.getOrDefault(e.getKey(), 0L), (a, b) -> a, TreeMap::new));
     deltaV4.values().removeIf(v -> v == 0);
     assertThat(deltaV4).as("DHCPv4 drops counted by reason over %d rounds", rounds).isEqualTo(expectedV4);
-  }
-
-  /** A client namespace whose eth0 is a port of br0 in {@code srv}. */
-  private static Netns port(Lab lab, Netns srv, String label, String port) {
-    Netns c = lab.namespace(label);
-    lab.veth(srv, port, c, "eth0");
-    lab.attachToBridge(srv, port, "br0");
-    lab.up(srv, port);
-    lab.up(c, "eth0");
-    return c;
   }
 
   /** {@code reason -> value} of bootline_dhcp6_packets_total{result="malformed"}, scraped inside the namespace. */
