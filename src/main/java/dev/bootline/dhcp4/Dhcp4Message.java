@@ -75,9 +75,25 @@ public record Dhcp4Message(
     return Dhcp4Codec.decode(packet);
   }
 
+  /**
+   * Decodes the first {@code length} bytes of a receive buffer; the message keeps no reference to {@code buffer}, so
+   * the caller may reuse it for the next datagram.
+   */
+  public static Dhcp4Message decode(byte[] buffer, int length) throws MalformedPacketException {
+    return Dhcp4Codec.decode(buffer, length);
+  }
+
   /** The UDP payload: header, cookie, option items in order per area. */
   public byte[] encode() {
     return Dhcp4Codec.encode(this);
+  }
+
+  /**
+   * The same bytes as {@link #encode()}, written into {@code buffer} from index 0 (a reused send buffer); returns the
+   * length. IndexOutOfBoundsException when the buffer is too small.
+   */
+  public int encodeInto(byte[] buffer) {
+    return Dhcp4Codec.encode(this, buffer);
   }
 
   /** Starts a BOOTREPLY to {@code request} (OFFER, ACK, ...) for a proxy or boot server. */

@@ -53,6 +53,7 @@ public final class ProxyResponder {
       PxeSubOption.DiscoveryControl.DISABLE_BROADCAST | PxeSubOption.DiscoveryControl.DISABLE_MULTICAST;
 
   static final Inet4Address LIMITED_BROADCAST = Ipv4.of(new byte[] {-1, -1, -1, -1});
+  private static final InetSocketAddress BROADCAST_TO_CLIENT = new InetSocketAddress(LIMITED_BROADCAST, 68);
 
   /** Which service the request came to. */
   public enum Service {
@@ -141,7 +142,8 @@ public final class ProxyResponder {
     }
     MacAddress mac = request.requireEthernetMac();
     Dhcp4Options o = request.options();
-    boolean pxeOrHttp = o.isPxeClient() || o.isHttpClient();
+    Optional<VendorClass> vendor = o.vendorClass(); // parsed once per packet, not once per question
+    boolean pxeOrHttp = vendor.isPresent() && (vendor.get().isPxeClient() || vendor.get().isHttpClient());
     if (!pxeOrHttp) {
       if (type.get() == Dhcp4MessageType.DISCOVER && arrival.service() == Service.PROXY_67) {
         return osInit(request, mac, arrival);
@@ -295,7 +297,7 @@ public final class ProxyResponder {
         }
       }
     }
-    return reply(b.build(), request, arrival, facts, plan, event(request, facts, plan, detail));
+    return reply(b, request, arrival, facts, plan, event(request, facts, plan, detail));
   }
 
   private static void setBootFile(Dhcp4ReplyBuilder b, String name) {
@@ -307,7 +309,7 @@ public final class ProxyResponder {
   }
 
   private Reply reply(
-      Dhcp4Message message,
+      Dhcp4ReplyBuilder b,
       Dhcp4Message request,
       Arrival arrival,
       ClientFacts facts,
@@ -318,21 +320,13 @@ public final class ProxyResponder {
       InetSocketAddress src = arrival.source();
       boolean noAddress = src.getAddress().isAnyLocalAddress();
       InetSocketAddress to = noAddress ? new InetSocketAddress(LIMITED_BROADCAST, src.getPort()) : src;
-      return new Reply(message, to, noAddress, noAddress ? arrival.ifIndex() : 0, us, facts, plan, event);
+      return new Reply(b.build(), to, noAddress, noAddress ? arrival.ifIndex() : 0, us, facts, plan, event);
     }
     if (!request.giaddr().isAnyLocalAddress()) {
-      return new Reply(message, new InetSocketAddress(request.giaddr(), 67), false, 0, us, facts, plan, event);
+      return new Reply(b.build(), new InetSocketAddress(request.giaddr(), 67), false, 0, us, facts, plan, event);
     }
-    Dhcp4Message broadcastFlagged = message; // we broadcast, so say so (dnsmasq sets the flag too)
-    if ((message.flags() & Dhcp4Message.BROADCAST_FLAG) == 0) {
-      broadcastFlagged =
-          new Dhcp4Message(message.op(), message.htype(), message.hlen(), message.hops(), message.xid(),
-              message.secs(), message.flags() | Dhcp4Message.BROADCAST_FLAG, message.ciaddr(), message.yiaddr(),
-              message.siaddr(), message.giaddr(), message.chaddr(), message.sname(), message.file(),
-              message.options());
-    }
-    return new Reply(
-        broadcastFlagged, new InetSocketAddress(LIMITED_BROADCAST, 68), true, arrival.ifIndex(), us, facts, plan, event);
+    b.broadcast(true); // we broadcast, so say so (dnsmasq sets the flag too)
+    return new Reply(b.build(), BROADCAST_TO_CLIENT, true, arrival.ifIndex(), us, facts, plan, event);
   }
 
   /**
