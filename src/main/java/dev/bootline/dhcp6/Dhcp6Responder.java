@@ -242,7 +242,21 @@ public final class Dhcp6Responder {
     boolean ipxe = msg.userClasses().stream().anyMatch(u -> u.equals("iPXE"));
     boolean asks = msg.oro().contains(Dhcp6Option.BOOTFILE_URL);
     return new ClientFacts(ClientFacts.Protocol.DHCP6, mac, macSource, archs, vendor, ipxe, asks,
-        OptionalInt.empty(), arrival.interfaceName(), arrival.serverAddress().map(a -> "[" + Ipv6Text.format(a) + "]"));
+        OptionalInt.empty(), arrival.interfaceName(), arrival.serverAddress().map(Dhcp6Responder::bracketed));
+  }
+
+  private record AddressText(Inet6Address address, String bracketed) {}
+
+  private static volatile AddressText lastServerAddress;
+
+  /** {@code [2001:db8::1]}, remembered for the last address: the server's own, the same in every reply on a link. */
+  private static String bracketed(Inet6Address address) {
+    AddressText last = lastServerAddress;
+    if (last == null || !last.address().equals(address)) {
+      last = new AddressText(address, "[" + Ipv6Text.format(address) + "]");
+      lastServerAddress = last;
+    }
+    return last.bracketed();
   }
 
   private void addBootOptions(ClientServerMessage.Builder reply, ClientServerMessage msg, BootPlan plan, Arrival arrival) {
@@ -250,7 +264,7 @@ public final class Dhcp6Responder {
       return; // RFC 5970: only when asked
     }
     Optional<String> url = switch (plan) {
-      case BootPlan.TftpFile f -> arrival.serverAddress().map(s -> "tftp://[" + Ipv6Text.format(s) + "]/" + f.path());
+      case BootPlan.TftpFile f -> arrival.serverAddress().map(s -> "tftp://" + bracketed(s) + "/" + f.path());
       case BootPlan.HttpUrl h -> Optional.of(h.url());
       default -> Optional.empty();
     };

@@ -90,7 +90,10 @@ public final class Dhcp6Server implements AutoCloseable {
   }
 
   private void loop() {
-    ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+    // A heap buffer: the message is decoded straight from its array (the decoder copies what it keeps), and replies
+    // are encoded into one reused writer (#8: no per-packet arrays for the datagram or the reply).
+    ByteBuffer buf = ByteBuffer.allocate(65536);
+    Writer out = new Writer();
     while (socket.isOpen()) {
       ReceivedDatagram d;
       buf.clear();
@@ -108,7 +111,7 @@ public final class Dhcp6Server implements AutoCloseable {
       received.increment(); // every datagram; packets{result} says what became of it
       if (!RelayPeer.allow(perSource, buf, d.length(), d.source().getAddress())) { count("dropped", "rate_limited"); continue; } // flood (#8)
       try {
-        handle(buf, d);
+        handle(buf, d, out);
       } catch (RuntimeException e) {
         // A bug must cost one packet, never the listener.
         count("error", e.getClass().getSimpleName());
@@ -117,7 +120,7 @@ public final class Dhcp6Server implements AutoCloseable {
     }
   }
 
-  private void handle(ByteBuffer buf, ReceivedDatagram d) {
+  private void handle(ByteBuffer buf, ReceivedDatagram d, Writer out) {
     String ifName = interfaces.get(d.ifIndex());
     if (ifName == null) {
       count("ignored", "other_interface");
@@ -127,12 +130,9 @@ public final class Dhcp6Server implements AutoCloseable {
       count("malformed", "truncated_datagram");
       return;
     }
-    byte[] bytes = new byte[d.length()];
-    buf.flip();
-    buf.get(bytes);
     Dhcp6Message msg;
     try {
-      msg = Dhcp6Codec.decode(bytes);
+      msg = Dhcp6Codec.decode(buf.array(), 0, d.length());
     } catch (MalformedPacketException e) {
       count("malformed", e.reason());
       log.debug("DHCPv6: dropped malformed datagram from {} on {}: {} ({})", d.source(), ifName, e.reason(), e.getMessage());
@@ -147,13 +147,14 @@ public final class Dhcp6Server implements AutoCloseable {
         count("silent", s.reason());
         log.debug("DHCPv6: no answer to {} on {}: {} ({})", d.source(), ifName, s.reason(), s.detail());
       }
-      case Dhcp6Responder.Answer a -> answer(a, d, ifName);
+      case Dhcp6Responder.Answer a -> answer(a, d, ifName, out);
     }
   }
 
-  private void answer(Dhcp6Responder.Answer a, ReceivedDatagram d, String ifName) {
+  private void answer(Dhcp6Responder.Answer a, ReceivedDatagram d, String ifName, Writer out) {
     try {
-      socket.send(ByteBuffer.wrap(Dhcp6Codec.encode(a.reply())), a.to(), d.ifIndex(), null);
+      int length = Dhcp6Codec.encode(a.reply(), out);
+      socket.send(ByteBuffer.wrap(out.array(), 0, length), a.to(), d.ifIndex(), null);
     } catch (IOException e) {
       count("send_failed", "io");
       log.warn("DHCPv6: could not answer {} on {}: {}", a.to(), ifName, e.getMessage());
