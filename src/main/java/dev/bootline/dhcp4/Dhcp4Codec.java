@@ -63,7 +63,7 @@ final class Dhcp4Codec {
       parseArea(p, SNAME_OFFSET, SNAME_OFFSET + 64, Dhcp4OptionArea.SNAME, items);
     }
 
-    return new Dhcp4Message(
+    return Dhcp4Message.owning( // the copies below are the message's own
         p[0] & 0xff,
         htype,
         hlen,
@@ -132,7 +132,7 @@ final class Dhcp4Codec {
               "option " + code + " at " + area + " offset " + (i - start) + " claims " + len + " bytes, "
                   + (end - i - 2) + " left");
         }
-        items.add(new Dhcp4OptionItem.Option(area, code, Arrays.copyOfRange(p, i + 2, i + 2 + len)));
+        items.add(Dhcp4OptionItem.Option.owning(area, code, Arrays.copyOfRange(p, i + 2, i + 2 + len)));
         i += 2 + len;
       }
     }

@@ -231,9 +231,9 @@ public final class Dhcp4ReplyBuilder {
         int from = 0;
         do { // RFC 3396: a zero-length option is one empty instance; a long one is split at 255
           int to = Math.min(data.length, from + 255);
-          // Option copies its data itself: pass the builder's own (private, never changed) array when it fits whole.
+          // The builder's own array (private, never changed) when it fits whole: no copy.
           byte[] part = from == 0 && to == data.length ? data : Arrays.copyOfRange(data, from, to);
-          Dhcp4OptionItem.Option o = new Dhcp4OptionItem.Option(codes[i], part);
+          Dhcp4OptionItem.Option o = Dhcp4OptionItem.Option.owning(Dhcp4OptionArea.OPTIONS, codes[i], part);
           items = room(items, n);
           items[n++] = o;
           length += o.wireLength();
@@ -247,7 +247,9 @@ public final class Dhcp4ReplyBuilder {
     if (length < minimumLength) {
       items[n++] = zeros(minimumLength - length);
     }
-    return new Dhcp4Message(
+    // Owned, not copied: chaddr is the request's (which never changes), sname/file are shared zeros or headerText's
+    // fresh arrays, all read-only from here on.
+    return Dhcp4Message.owning(
         Dhcp4Message.BOOTREPLY,
         request.htype(),
         request.hlen(),
@@ -259,7 +261,7 @@ public final class Dhcp4ReplyBuilder {
         yiaddr,
         siaddr,
         request.giaddr(),
-        request.chaddrNoCopy(), // the constructor copies it
+        request.chaddrNoCopy(),
         sname,
         file,
         new Dhcp4Options(Arrays.asList(items).subList(0, n))); // the record copies the list
