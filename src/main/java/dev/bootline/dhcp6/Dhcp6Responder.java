@@ -237,9 +237,19 @@ public final class Dhcp6Responder {
 
   /** The facts a client message gives the policy (public: {@code bootline decode} derives them the same way). */
   public static ClientFacts facts(ClientServerMessage msg, MacAddress mac, String macSource, Arrival arrival) {
-    Optional<String> vendor = msg.vendorClass().flatMap(v -> v.strings().stream().findFirst());
-    List<Arch> archs = msg.clientArchTypes().stream().map(Arch::new).toList();
-    boolean ipxe = msg.userClasses().stream().anyMatch(u -> u.equals("iPXE"));
+    // Loops rather than streams: this runs for every Solicit and Request (#8).
+    Optional<String> vendor = Optional.empty();
+    Optional<VendorClass> vendorClass = msg.vendorClass();
+    if (vendorClass.isPresent()) {
+      List<String> strings = vendorClass.get().strings();
+      vendor = strings.isEmpty() ? Optional.empty() : Optional.of(strings.getFirst());
+    }
+    List<Integer> types = msg.clientArchTypes();
+    List<Arch> archs = new ArrayList<>(types.size());
+    for (int type : types) {
+      archs.add(new Arch(type));
+    }
+    boolean ipxe = msg.userClasses().contains("iPXE");
     boolean asks = msg.oro().contains(Dhcp6Option.BOOTFILE_URL);
     return new ClientFacts(ClientFacts.Protocol.DHCP6, mac, macSource, archs, vendor, ipxe, asks,
         OptionalInt.empty(), arrival.interfaceName(), arrival.serverAddress().map(Dhcp6Responder::bracketed));
