@@ -324,14 +324,14 @@ public final class ProxyDhcpServer implements AutoCloseable {
         return Optional.of(a.address());
       }
     }
-    return link.firstIpv4();
+    // link.firstIpv4() without its stream (per packet, #8)
+    return link.ipv4().isEmpty() ? Optional.empty() : Optional.of(link.ipv4().getFirst().address());
   }
 
   /** The arrival link when it is a served interface with an IPv4 address (else null: not ours to answer). */
   private NetInterface link(int ifIndex) {
-    return interfaces.byIndex(ifIndex)
-        .filter(l -> config.interfaces().contains(l.name()) && !l.ipv4().isEmpty())
-        .orElse(null);
+    NetInterface l = interfaces.byIndex(ifIndex).orElse(null); // no capturing filter lambda per packet (#8)
+    return l != null && config.interfaces().contains(l.name()) && !l.ipv4().isEmpty() ? l : null;
   }
 
   /** At start: which configured interfaces proxyDHCP serves now, saying why about the others. */

@@ -168,7 +168,7 @@ public final class ProxyResponder {
     }
 
     Optional<PxeSubOption.BootItem> bootItem = bootItem(request, arrival);
-    ClientFacts facts = facts(request, mac, arrival, bootItem);
+    ClientFacts facts = facts(request, mac, arrival, bootItem, vendor);
     BootPlan plan = policy.decide(facts, assignments);
     Outcome outcome = answer(request, arrival, facts, plan, bootItem);
     if (outcome instanceof Reply r && plan instanceof BootPlan.TftpFile) {
@@ -184,7 +184,8 @@ public final class ProxyResponder {
    * or remembering anything: {@code bootline decode} and {@code explain} show them.
    */
   public ClientFacts facts(Dhcp4Message request, Arrival arrival) throws MalformedPacketException {
-    return facts(request, request.requireEthernetMac(), arrival, bootItem(request, arrival));
+    return facts(request, request.requireEthernetMac(), arrival, bootItem(request, arrival),
+        request.options().vendorClass());
   }
 
   private static Optional<PxeSubOption.BootItem> bootItem(Dhcp4Message request, Arrival arrival)
@@ -194,14 +195,15 @@ public final class ProxyResponder {
         : Optional.empty();
   }
 
-  private ClientFacts facts(
-      Dhcp4Message request, MacAddress mac, Arrival arrival, Optional<PxeSubOption.BootItem> bootItem) {
+  private ClientFacts facts(Dhcp4Message request, MacAddress mac, Arrival arrival,
+      Optional<PxeSubOption.BootItem> bootItem, Optional<VendorClass> vendor) {
     Dhcp4Options o = request.options();
-    List<Arch> archs = new ArrayList<>();
-    for (int code : o.clientArchitectures()) {
+    List<Integer> codes = o.clientArchitectures();
+    List<Arch> archs = new ArrayList<>(codes.size());
+    for (int code : codes) {
       archs.add(new Arch(code));
     }
-    Optional<String> vendorClass = o.vendorClass().map(VendorClass::text);
+    Optional<String> vendorClass = vendor.map(VendorClass::text);
     boolean ipxe = o.isIpxe() || o.contains(IPXE_ENCAPSULATED);
     if (ipxe && isIpxeRomActingAsPxeFirmware(mac, archs, vendorClass)) {
       ipxe = false;
@@ -218,7 +220,24 @@ public final class ProxyResponder {
         true,
         bootItem.map(b -> OptionalInt.of(b.type())).orElse(OptionalInt.empty()),
         arrival.interfaceName(),
-        Optional.ofNullable(arrival.serverAddress()).map(java.net.InetAddress::getHostAddress));
+        serverText(arrival.serverAddress()));
+  }
+
+  private record AddressText(Inet4Address address, Optional<String> text) {}
+
+  private static volatile AddressText lastServerText;
+
+  /** The server address as text, remembered for the last one (the same on every packet of a link). */
+  private static Optional<String> serverText(Inet4Address address) {
+    if (address == null) {
+      return Optional.empty();
+    }
+    AddressText last = lastServerText;
+    if (last == null || !last.address().equals(address)) {
+      last = new AddressText(address, Optional.of(address.getHostAddress()));
+      lastServerText = last;
+    }
+    return last.text();
   }
 
   /** See the class comment: a BIOS iPXE ROM gets the configured menu unless we just pointed it at a boot file. */
