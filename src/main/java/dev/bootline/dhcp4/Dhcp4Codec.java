@@ -22,11 +22,22 @@ final class Dhcp4Codec {
   static final int COOKIE_OFFSET = 236;
 
   static Dhcp4Message decode(byte[] p) throws MalformedPacketException {
-    if (p == null || p.length < Dhcp4Message.OPTIONS_OFFSET) {
+    return decode(p, p == null ? 0 : p.length);
+  }
+
+  /**
+   * Decodes the first {@code length} bytes of {@code p} (a receive buffer). The message keeps copies only, never
+   * {@code p} itself, so the caller may reuse the buffer at once.
+   */
+  static Dhcp4Message decode(byte[] p, int length) throws MalformedPacketException {
+    if (p == null || length < Dhcp4Message.OPTIONS_OFFSET) {
       throw new MalformedPacketException(
           "truncated_header",
           "DHCPv4 needs at least " + Dhcp4Message.OPTIONS_OFFSET + " bytes (header and cookie), got "
-              + (p == null ? 0 : p.length));
+              + (p == null ? 0 : length));
+    }
+    if (length > p.length) {
+      throw new IllegalArgumentException("length " + length + " is past the buffer's " + p.length);
     }
     int cookie = u32(p, COOKIE_OFFSET);
     if (cookie != Dhcp4Message.MAGIC_COOKIE) {
@@ -42,8 +53,8 @@ final class Dhcp4Codec {
       throw new MalformedPacketException("bad_hlen", "Ethernet hardware address length " + hlen + ", not 6");
     }
 
-    List<Dhcp4OptionItem> items = new ArrayList<>();
-    parseArea(p, Dhcp4Message.OPTIONS_OFFSET, p.length, Dhcp4OptionArea.OPTIONS, items);
+    List<Dhcp4OptionItem> items = new ArrayList<>(32); // a PXE request has ~20 items: no regrowth
+    parseArea(p, Dhcp4Message.OPTIONS_OFFSET, length, Dhcp4OptionArea.OPTIONS, items);
     int overload = overload(items);
     if ((overload & 1) != 0) {
       parseArea(p, FILE_OFFSET, FILE_OFFSET + 128, Dhcp4OptionArea.FILE, items);
@@ -52,7 +63,7 @@ final class Dhcp4Codec {
       parseArea(p, SNAME_OFFSET, SNAME_OFFSET + 64, Dhcp4OptionArea.SNAME, items);
     }
 
-    return new Dhcp4Message(
+    return Dhcp4Message.owning( // the copies below are the message's own
         p[0] & 0xff,
         htype,
         hlen,
@@ -121,7 +132,7 @@ final class Dhcp4Codec {
               "option " + code + " at " + area + " offset " + (i - start) + " claims " + len + " bytes, "
                   + (end - i - 2) + " left");
         }
-        items.add(new Dhcp4OptionItem.Option(area, code, Arrays.copyOfRange(p, i + 2, i + 2 + len)));
+        items.add(Dhcp4OptionItem.Option.owning(area, code, Arrays.copyOfRange(p, i + 2, i + 2 + len)));
         i += 2 + len;
       }
     }
@@ -129,27 +140,86 @@ final class Dhcp4Codec {
   }
 
   static byte[] encode(Dhcp4Message m) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Dhcp4Message.BOOTP_MIN_LENGTH);
-    out.write(m.op());
-    out.write(m.htype());
-    out.write(m.hlen());
-    out.write(m.hops());
-    writeU32(out, m.xid());
-    out.write(m.secs() >> 8);
-    out.write(m.secs());
-    out.write(m.flags() >> 8);
-    out.write(m.flags());
-    out.writeBytes(m.ciaddr().getAddress());
-    out.writeBytes(m.yiaddr().getAddress());
-    out.writeBytes(m.siaddr().getAddress());
-    out.writeBytes(m.giaddr().getAddress());
-    out.writeBytes(m.chaddrNoCopy());
+    byte[] out = new byte[encodedLength(m)];
+    encode(m, out);
+    return out;
+  }
+
+  /** Size of {@link #encode(Dhcp4Message)}'s result: header and cookie, then the options field's items. */
+  static int encodedLength(Dhcp4Message m) {
+    int length = Dhcp4Message.OPTIONS_OFFSET;
+    for (Dhcp4OptionItem item : m.options().items()) {
+      if (item.area() == Dhcp4OptionArea.OPTIONS) {
+        length += item.wireLength();
+      }
+    }
+    return length;
+  }
+
+  /**
+   * Writes the message into {@code out} from index 0 (a reused per-thread send buffer) and returns its length; throws
+   * IndexOutOfBoundsException when it does not fit.
+   */
+  static int encode(Dhcp4Message m, byte[] out) {
+    int n = encodedLength(m);
+    if (n > out.length) {
+      throw new IndexOutOfBoundsException("message of " + n + " bytes, buffer of " + out.length);
+    }
+    out[0] = (byte) m.op();
+    out[1] = (byte) m.htype();
+    out[2] = (byte) m.hlen();
+    out[3] = (byte) m.hops();
+    putU32(out, 4, m.xid());
+    out[8] = (byte) (m.secs() >> 8);
+    out[9] = (byte) m.secs();
+    out[10] = (byte) (m.flags() >> 8);
+    out[11] = (byte) m.flags();
+    putAddress(out, 12, m.ciaddr());
+    putAddress(out, 16, m.yiaddr());
+    putAddress(out, 20, m.siaddr());
+    putAddress(out, 24, m.giaddr());
+    System.arraycopy(m.chaddrNoCopy(), 0, out, 28, 16);
     List<Dhcp4OptionItem> items = m.options().items();
-    out.writeBytes(fieldOrOverload(m.snameNoCopy(), items, Dhcp4OptionArea.SNAME));
-    out.writeBytes(fieldOrOverload(m.fileNoCopy(), items, Dhcp4OptionArea.FILE));
-    writeU32(out, Dhcp4Message.MAGIC_COOKIE);
-    writeArea(out, items, Dhcp4OptionArea.OPTIONS);
-    return out.toByteArray();
+    System.arraycopy(fieldOrOverload(m.snameNoCopy(), items, Dhcp4OptionArea.SNAME), 0, out, SNAME_OFFSET, 64);
+    System.arraycopy(fieldOrOverload(m.fileNoCopy(), items, Dhcp4OptionArea.FILE), 0, out, FILE_OFFSET, 128);
+    putU32(out, COOKIE_OFFSET, Dhcp4Message.MAGIC_COOKIE);
+    int i = Dhcp4Message.OPTIONS_OFFSET;
+    for (Dhcp4OptionItem item : items) {
+      if (item.area() == Dhcp4OptionArea.OPTIONS) {
+        i = writeItem(out, i, item);
+      }
+    }
+    return i;
+  }
+
+  private static void putAddress(byte[] out, int at, java.net.Inet4Address a) {
+    if (a != Ipv4.ANY) { // the buffer may be reused: zero it explicitly
+      System.arraycopy(a.getAddress(), 0, out, at, 4);
+    } else {
+      putU32(out, at, 0);
+    }
+  }
+
+  private static void putU32(byte[] out, int at, int v) {
+    out[at] = (byte) (v >>> 24);
+    out[at + 1] = (byte) (v >>> 16);
+    out[at + 2] = (byte) (v >>> 8);
+    out[at + 3] = (byte) v;
+  }
+
+  /** Writes one item at {@code at}; returns the index after it. */
+  private static int writeItem(byte[] out, int at, Dhcp4OptionItem item) {
+    switch (item) {
+      case Dhcp4OptionItem.Option o -> {
+        out[at] = (byte) o.code();
+        out[at + 1] = (byte) o.length();
+        System.arraycopy(o.dataNoCopy(), 0, out, at + 2, o.length());
+      }
+      case Dhcp4OptionItem.Pad pad -> Arrays.fill(out, at, at + pad.count(), (byte) 0);
+      case Dhcp4OptionItem.End e -> out[at] = (byte) Dhcp4OptionCodes.END;
+      case Dhcp4OptionItem.Trailer t -> System.arraycopy(t.bytesNoCopy(), 0, out, at, t.wireLength());
+    }
+    return at + item.wireLength();
   }
 
   /**
@@ -192,14 +262,6 @@ final class Dhcp4Codec {
     return false;
   }
 
-  private static void writeArea(ByteArrayOutputStream out, List<Dhcp4OptionItem> items, Dhcp4OptionArea area) {
-    for (Dhcp4OptionItem item : items) {
-      if (item.area() == area) {
-        writeItem(out, item);
-      }
-    }
-  }
-
   private static boolean allZero(byte[] b) {
     for (byte x : b) {
       if (x != 0) {
@@ -228,12 +290,5 @@ final class Dhcp4Codec {
 
   private static int u32(byte[] p, int i) {
     return ((p[i] & 0xff) << 24) | ((p[i + 1] & 0xff) << 16) | ((p[i + 2] & 0xff) << 8) | (p[i + 3] & 0xff);
-  }
-
-  private static void writeU32(ByteArrayOutputStream out, int v) {
-    out.write(v >>> 24);
-    out.write(v >>> 16);
-    out.write(v >>> 8);
-    out.write(v);
   }
 }

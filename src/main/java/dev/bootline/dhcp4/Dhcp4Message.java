@@ -21,27 +21,27 @@ import java.util.Optional;
  * {@link #requireEthernetMac()}, which throws {@code not_ethernet}. {@code hlen > 16} is {@code bad_hlen} at decode,
  * as is {@code htype 1} with {@code hlen != 6}.
  *
- * @param op 1 BOOTREQUEST, 2 BOOTREPLY (other values decode; the caller decides)
- * @param xid transaction id (32 bits)
- * @param secs seconds since the client began (u16)
- * @param flags bit 15 = broadcast (u16)
+ * <p>{@code op}: 1 BOOTREQUEST, 2 BOOTREPLY (other values decode; the caller decides); {@code xid}: transaction id (32
+ * bits); {@code secs}: seconds since the client began (u16); {@code flags}: bit 15 = broadcast (u16).
  */
-public record Dhcp4Message(
-    int op,
-    int htype,
-    int hlen,
-    int hops,
-    int xid,
-    int secs,
-    int flags,
-    Inet4Address ciaddr,
-    Inet4Address yiaddr,
-    Inet4Address siaddr,
-    Inet4Address giaddr,
-    byte[] chaddr,
-    byte[] sname,
-    byte[] file,
-    Dhcp4Options options) {
+public final class Dhcp4Message {
+  // A final class rather than a record (same accessors, same constructor) so that the decoder and the reply builder
+  // can hand over arrays they own instead of having each copied again (#8: allocation per reply).
+  private final int op;
+  private final int htype;
+  private final int hlen;
+  private final int hops;
+  private final int xid;
+  private final int secs;
+  private final int flags;
+  private final Inet4Address ciaddr;
+  private final Inet4Address yiaddr;
+  private final Inet4Address siaddr;
+  private final Inet4Address giaddr;
+  private final byte[] chaddr;
+  private final byte[] sname;
+  private final byte[] file;
+  private final Dhcp4Options options;
 
   public static final int BOOTREQUEST = 1;
   public static final int BOOTREPLY = 2;
@@ -53,21 +53,97 @@ public record Dhcp4Message(
   /** Many PXE ROMs drop replies shorter than the 300-byte BOOTP minimum (RFC 951 vend area of 64 bytes). */
   public static final int BOOTP_MIN_LENGTH = 300;
 
-  public Dhcp4Message {
+  public Dhcp4Message(
+      int op, int htype, int hlen, int hops, int xid, int secs, int flags, Inet4Address ciaddr, Inet4Address yiaddr,
+      Inet4Address siaddr, Inet4Address giaddr, byte[] chaddr, byte[] sname, byte[] file, Dhcp4Options options) {
+    this(op, htype, hlen, hops, xid, secs, flags, ciaddr, yiaddr, siaddr, giaddr,
+        fixed("chaddr", chaddr, 16).clone(), fixed("sname", sname, 64).clone(), fixed("file", file, 128).clone(),
+        options, true);
+  }
+
+  /** Keeps chaddr, sname and file as they are: arrays the caller will never change (fresh copies, shared zeros). */
+  static Dhcp4Message owning(
+      int op, int htype, int hlen, int hops, int xid, int secs, int flags, Inet4Address ciaddr, Inet4Address yiaddr,
+      Inet4Address siaddr, Inet4Address giaddr, byte[] chaddr, byte[] sname, byte[] file, Dhcp4Options options) {
+    return new Dhcp4Message(op, htype, hlen, hops, xid, secs, flags, ciaddr, yiaddr, siaddr, giaddr,
+        fixed("chaddr", chaddr, 16), fixed("sname", sname, 64), fixed("file", file, 128), options, true);
+  }
+
+  private Dhcp4Message(
+      int op, int htype, int hlen, int hops, int xid, int secs, int flags, Inet4Address ciaddr, Inet4Address yiaddr,
+      Inet4Address siaddr, Inet4Address giaddr, byte[] chaddr, byte[] sname, byte[] file, Dhcp4Options options, boolean owned) {
     checkRange("op", op, 0xff);
     checkRange("htype", htype, 0xff);
     checkRange("hlen", hlen, 0xff);
     checkRange("hops", hops, 0xff);
     checkRange("secs", secs, 0xffff);
     checkRange("flags", flags, 0xffff);
-    Objects.requireNonNull(ciaddr, "ciaddr");
-    Objects.requireNonNull(yiaddr, "yiaddr");
-    Objects.requireNonNull(siaddr, "siaddr");
-    Objects.requireNonNull(giaddr, "giaddr");
-    chaddr = fixed("chaddr", chaddr, 16);
-    sname = fixed("sname", sname, 64);
-    file = fixed("file", file, 128);
-    Objects.requireNonNull(options, "options");
+    this.op = op;
+    this.htype = htype;
+    this.hlen = hlen;
+    this.hops = hops;
+    this.xid = xid;
+    this.secs = secs;
+    this.flags = flags;
+    this.ciaddr = Objects.requireNonNull(ciaddr, "ciaddr");
+    this.yiaddr = Objects.requireNonNull(yiaddr, "yiaddr");
+    this.siaddr = Objects.requireNonNull(siaddr, "siaddr");
+    this.giaddr = Objects.requireNonNull(giaddr, "giaddr");
+    this.chaddr = chaddr;
+    this.sname = sname;
+    this.file = file;
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  public int op() {
+    return op;
+  }
+
+  public int htype() {
+    return htype;
+  }
+
+  public int hlen() {
+    return hlen;
+  }
+
+  public int hops() {
+    return hops;
+  }
+
+  /** Transaction id (32 bits). */
+  public int xid() {
+    return xid;
+  }
+
+  /** Seconds since the client began (u16). */
+  public int secs() {
+    return secs;
+  }
+
+  /** Bit 15 = broadcast (u16). */
+  public int flags() {
+    return flags;
+  }
+
+  public Inet4Address ciaddr() {
+    return ciaddr;
+  }
+
+  public Inet4Address yiaddr() {
+    return yiaddr;
+  }
+
+  public Inet4Address siaddr() {
+    return siaddr;
+  }
+
+  public Inet4Address giaddr() {
+    return giaddr;
+  }
+
+  public Dhcp4Options options() {
+    return options;
   }
 
   /** Decodes a UDP payload; throws only {@link MalformedPacketException}, for any input. */
@@ -75,9 +151,25 @@ public record Dhcp4Message(
     return Dhcp4Codec.decode(packet);
   }
 
+  /**
+   * Decodes the first {@code length} bytes of a receive buffer; the message keeps no reference to {@code buffer}, so
+   * the caller may reuse it for the next datagram.
+   */
+  public static Dhcp4Message decode(byte[] buffer, int length) throws MalformedPacketException {
+    return Dhcp4Codec.decode(buffer, length);
+  }
+
   /** The UDP payload: header, cookie, option items in order per area. */
   public byte[] encode() {
     return Dhcp4Codec.encode(this);
+  }
+
+  /**
+   * The same bytes as {@link #encode()}, written into {@code buffer} from index 0 (a reused send buffer); returns the
+   * length. IndexOutOfBoundsException when the buffer is too small.
+   */
+  public int encodeInto(byte[] buffer) {
+    return Dhcp4Codec.encode(this, buffer);
   }
 
   /** Starts a BOOTREPLY to {@code request} (OFFER, ACK, ...) for a proxy or boot server. */
@@ -98,17 +190,14 @@ public record Dhcp4Message(
     return file;
   }
 
-  @Override
   public byte[] chaddr() {
     return chaddr.clone();
   }
 
-  @Override
   public byte[] sname() {
     return sname.clone();
   }
 
-  @Override
   public byte[] file() {
     return file.clone();
   }
@@ -217,7 +306,7 @@ public record Dhcp4Message(
     if (value.length != size) {
       throw new IllegalArgumentException(name + " must be " + size + " bytes, got " + value.length);
     }
-    return value.clone();
+    return value;
   }
 
   private static void checkRange(String what, int value, int max) {

@@ -16,25 +16,51 @@ public sealed interface Dhcp4OptionItem {
   /** Size of this item on the wire. */
   int wireLength();
 
-  /** One instance of an option: code, one length byte, {@code data} (at most 255 bytes). */
-  record Option(Dhcp4OptionArea area, int code, byte[] data) implements Dhcp4OptionItem {
-    public Option {
-      Objects.requireNonNull(area, "area");
-      if (code < 1 || code > 254) {
-        throw new IllegalArgumentException("option code must be 1..254, got " + code);
-      }
-      data = data.clone();
-      if (data.length > 255) {
-        throw new IllegalArgumentException(
-            "option " + code + " instance is " + data.length + " bytes; one instance holds at most 255");
-      }
+  /**
+   * One instance of an option: code, one length byte, {@code data} (at most 255 bytes). A final class rather than a
+   * record so that the decoder can hand over the copy it made instead of having it copied again (#8).
+   */
+  final class Option implements Dhcp4OptionItem {
+    private final Dhcp4OptionArea area;
+    private final int code;
+    private final byte[] data;
+
+    public Option(Dhcp4OptionArea area, int code, byte[] data) {
+      this(area, code, data.clone(), true);
     }
 
     public Option(int code, byte[] data) {
       this(Dhcp4OptionArea.OPTIONS, code, data);
     }
 
+    /** Keeps {@code owned} as it is: the caller made it for this item and never changes it. */
+    private Option(Dhcp4OptionArea area, int code, byte[] owned, boolean checked) {
+      this.area = Objects.requireNonNull(area, "area");
+      if (code < 1 || code > 254) {
+        throw new IllegalArgumentException("option code must be 1..254, got " + code);
+      }
+      if (owned.length > 255) {
+        throw new IllegalArgumentException(
+            "option " + code + " instance is " + owned.length + " bytes; one instance holds at most 255");
+      }
+      this.code = code;
+      this.data = owned;
+    }
+
+    /** An item of a fresh array nobody else holds (the decoder's copy of the wire bytes). */
+    static Option owning(Dhcp4OptionArea area, int code, byte[] owned) {
+      return new Option(area, code, owned, true);
+    }
+
     @Override
+    public Dhcp4OptionArea area() {
+      return area;
+    }
+
+    public int code() {
+      return code;
+    }
+
     public byte[] data() {
       return data.clone();
     }

@@ -4,12 +4,7 @@ import static dev.bootline.dhcp4.Dhcp4OptionCodes.*;
 
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,17 +17,40 @@ import java.util.Objects;
  * the order added, 82 last), followed by End and zero padding up to the 300-byte BOOTP minimum.
  */
 public final class Dhcp4ReplyBuilder {
-  private static final List<Integer> ORDER =
-      List.of(MESSAGE_TYPE, SERVER_IDENTIFIER, VENDOR_CLASS_IDENTIFIER, TFTP_SERVER_NAME, BOOTFILE_NAME,
-          CLIENT_MACHINE_IDENTIFIER, VENDOR_SPECIFIC);
+  /** The fixed leading order; other codes follow in the order added, 82 last. */
+  private static final int[] ORDER = {
+    MESSAGE_TYPE, SERVER_IDENTIFIER, VENDOR_CLASS_IDENTIFIER, TFTP_SERVER_NAME, BOOTFILE_NAME,
+    CLIENT_MACHINE_IDENTIFIER, VENDOR_SPECIFIC
+  };
+  private static final byte[] ZERO_SNAME = new byte[64];
+  private static final byte[] ZERO_FILE = new byte[128];
+
+  // Option items are immutable, so the ones that are the same in every reply are built once and shared (#8: the
+  // reply builder's copies were the largest allocation per proxy reply).
+  private static final Dhcp4OptionItem.Option[] MESSAGE_TYPE_OPTIONS = new Dhcp4OptionItem.Option[256];
+  private static final Dhcp4OptionItem.Option PXE_CLIENT =
+      new Dhcp4OptionItem.Option(VENDOR_CLASS_IDENTIFIER, "PXEClient".getBytes(StandardCharsets.US_ASCII));
+  private static final Dhcp4OptionItem.Option HTTP_CLIENT =
+      new Dhcp4OptionItem.Option(VENDOR_CLASS_IDENTIFIER, "HTTPClient".getBytes(StandardCharsets.US_ASCII));
+  private static final Dhcp4OptionItem.Trailer[] ZERO_TRAILERS = new Dhcp4OptionItem.Trailer[Dhcp4Message.BOOTP_MIN_LENGTH];
+
+  /** The last server identifier built (one per interface address; a proxy usually answers on one). */
+  private record ServerId(Inet4Address address, Dhcp4OptionItem.Option option) {}
+
+  private static volatile ServerId lastServerId;
 
   private final Dhcp4Message request;
-  private final Map<Integer, byte[]> options = new LinkedHashMap<>();
+  // The options so far, in the order added: code, data (private to the builder, never changed) and, when the data
+  // is one ready-made instance, that instance.
+  private int count;
+  private int[] codes = new int[8];
+  private byte[][] values = new byte[8][];
+  private Dhcp4OptionItem.Option[] ready = new Dhcp4OptionItem.Option[8];
   private Inet4Address ciaddr = Ipv4.ANY;
   private Inet4Address yiaddr = Ipv4.ANY;
   private Inet4Address siaddr = Ipv4.ANY;
-  private byte[] sname = new byte[64];
-  private byte[] file = new byte[128];
+  private byte[] sname = ZERO_SNAME;
+  private byte[] file = ZERO_FILE;
   private int secs;
   private int flags;
   private int minimumLength = Dhcp4Message.BOOTP_MIN_LENGTH;
@@ -40,46 +58,106 @@ public final class Dhcp4ReplyBuilder {
   Dhcp4ReplyBuilder(Dhcp4Message request, Dhcp4MessageType type) {
     this.request = Objects.requireNonNull(request, "request");
     this.flags = request.flags();
-    options.put(MESSAGE_TYPE, new byte[] {(byte) type.code()});
-    request.options().get(CLIENT_MACHINE_IDENTIFIER).ifPresent(v -> options.put(CLIENT_MACHINE_IDENTIFIER, v));
-    request.options().get(RELAY_AGENT_INFORMATION).ifPresent(v -> options.put(RELAY_AGENT_INFORMATION, v));
+    Dhcp4OptionItem.Option typeOption = MESSAGE_TYPE_OPTIONS[type.code()];
+    if (typeOption == null) { // a benign race: two threads build equal items
+      typeOption = new Dhcp4OptionItem.Option(MESSAGE_TYPE, new byte[] {(byte) type.code()});
+      MESSAGE_TYPE_OPTIONS[type.code()] = typeOption;
+    }
+    put(MESSAGE_TYPE, null, typeOption);
+    echo(CLIENT_MACHINE_IDENTIFIER);
+    echo(RELAY_AGENT_INFORMATION);
+  }
+
+  /** Copies a request option: its own item when it is one instance in the options field, else its data. */
+  private void echo(int code) {
+    Dhcp4OptionItem.Option only = null;
+    int instances = 0;
+    for (Dhcp4OptionItem item : request.options().items()) {
+      if (item instanceof Dhcp4OptionItem.Option o && o.code() == code) {
+        only = o;
+        instances++;
+      }
+    }
+    if (instances == 1 && only.area() == Dhcp4OptionArea.OPTIONS) {
+      put(code, null, only);
+    } else if (instances > 0) {
+      put(code, request.options().get(code).orElseThrow(), null);
+    }
   }
 
   /** Option 54: the server's own address on the interface the request arrived on. */
   public Dhcp4ReplyBuilder serverIdentifier(Inet4Address address) {
-    return option(SERVER_IDENTIFIER, address.getAddress());
+    ServerId last = lastServerId;
+    if (last == null || !last.address().equals(address)) {
+      last = new ServerId(address, new Dhcp4OptionItem.Option(SERVER_IDENTIFIER, address.getAddress()));
+      lastServerId = last;
+    }
+    put(SERVER_IDENTIFIER, null, last.option());
+    return this;
   }
 
   /** Option 60, e.g. {@code PXEClient} or {@code HTTPClient}. */
   public Dhcp4ReplyBuilder vendorClass(String vendorClass) {
-    return option(VENDOR_CLASS_IDENTIFIER, vendorClass.getBytes(StandardCharsets.US_ASCII));
+    switch (vendorClass) {
+      case "PXEClient" -> put(VENDOR_CLASS_IDENTIFIER, null, PXE_CLIENT);
+      case "HTTPClient" -> put(VENDOR_CLASS_IDENTIFIER, null, HTTP_CLIENT);
+      default -> put(VENDOR_CLASS_IDENTIFIER, vendorClass.getBytes(StandardCharsets.US_ASCII), null);
+    }
+    return this;
   }
 
   public Dhcp4ReplyBuilder tftpServerName(String name) {
-    return option(TFTP_SERVER_NAME, name.getBytes(StandardCharsets.UTF_8));
+    return own(TFTP_SERVER_NAME, name.getBytes(StandardCharsets.UTF_8));
   }
 
   public Dhcp4ReplyBuilder bootfileName(String name) {
-    return option(BOOTFILE_NAME, name.getBytes(StandardCharsets.UTF_8));
+    return own(BOOTFILE_NAME, name.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Option 43 from a PXE model; refuses (IllegalArgumentException naming the overflow) one over 255 bytes. */
   public Dhcp4ReplyBuilder pxeVendorOptions(PxeVendorOptions pxe) {
-    return option(VENDOR_SPECIFIC, pxe.encode());
+    return own(VENDOR_SPECIFIC, pxe.encode());
   }
 
   /** Any option; data over 255 bytes is split into consecutive instances (RFC 3396). Replaces an earlier value. */
   public Dhcp4ReplyBuilder option(int code, byte[] data) {
+    return own(code, data.clone());
+  }
+
+  /** {@link #option} for data this builder may keep as it is (a fresh array nobody else holds). */
+  private Dhcp4ReplyBuilder own(int code, byte[] data) {
     if (code < 1 || code > 254) {
       throw new IllegalArgumentException("option code must be 1..254, got " + code);
     }
-    options.remove(code); // re-adding moves it to the end of the "others" order
-    options.put(code, data.clone());
+    put(code, data, null);
     return this;
   }
 
+  private void put(int code, byte[] data, Dhcp4OptionItem.Option item) {
+    withoutOption(code); // re-adding moves it to the end of the "others" order
+    if (count == codes.length) {
+      codes = Arrays.copyOf(codes, count * 2);
+      values = Arrays.copyOf(values, count * 2);
+      ready = Arrays.copyOf(ready, count * 2);
+    }
+    codes[count] = code;
+    values[count] = data;
+    ready[count] = item;
+    count++;
+  }
+
   public Dhcp4ReplyBuilder withoutOption(int code) {
-    options.remove(code);
+    for (int i = 0; i < count; i++) {
+      if (codes[i] == code) {
+        System.arraycopy(codes, i + 1, codes, i, count - i - 1);
+        System.arraycopy(values, i + 1, values, i, count - i - 1);
+        System.arraycopy(ready, i + 1, ready, i, count - i - 1);
+        count--;
+        values[count] = null;
+        ready[count] = null;
+        return this;
+      }
+    }
     return this;
   }
 
@@ -135,29 +213,43 @@ public final class Dhcp4ReplyBuilder {
   }
 
   public Dhcp4Message build() {
-    List<Map.Entry<Integer, byte[]>> ordered = new ArrayList<>(options.entrySet());
-    ordered.sort(Comparator.comparingInt(e -> rank(e.getKey()))); // stable: others keep insertion order
-    List<Dhcp4OptionItem> items = new ArrayList<>();
+    Dhcp4OptionItem[] items = new Dhcp4OptionItem[count + 8];
+    int n = 0;
     int length = Dhcp4Message.OPTIONS_OFFSET;
-    for (Map.Entry<Integer, byte[]> e : ordered) {
-      byte[] data = e.getValue();
-      int from = 0;
-      do { // RFC 3396: a zero-length option is one empty instance; a long one is split at 255
-        int to = Math.min(data.length, from + 255);
-        // Option copies its data itself: pass the builder's own (private, never changed) array when it fits whole.
-        byte[] part = from == 0 && to == data.length ? data : Arrays.copyOfRange(data, from, to);
-        Dhcp4OptionItem.Option o = new Dhcp4OptionItem.Option(e.getKey(), part);
-        items.add(o);
-        length += o.wireLength();
-        from = to;
-      } while (from < data.length);
+    for (int rank = 0; rank <= ORDER.length + 1; rank++) { // ORDER, then the others as added, then 82
+      for (int i = 0; i < count; i++) {
+        if (rank(codes[i]) != rank) {
+          continue;
+        }
+        if (ready[i] != null) {
+          items = room(items, n);
+          items[n++] = ready[i];
+          length += ready[i].wireLength();
+          continue;
+        }
+        byte[] data = values[i];
+        int from = 0;
+        do { // RFC 3396: a zero-length option is one empty instance; a long one is split at 255
+          int to = Math.min(data.length, from + 255);
+          // The builder's own array (private, never changed) when it fits whole: no copy.
+          byte[] part = from == 0 && to == data.length ? data : Arrays.copyOfRange(data, from, to);
+          Dhcp4OptionItem.Option o = Dhcp4OptionItem.Option.owning(Dhcp4OptionArea.OPTIONS, codes[i], part);
+          items = room(items, n);
+          items[n++] = o;
+          length += o.wireLength();
+          from = to;
+        } while (from < data.length);
+      }
     }
-    items.add(new Dhcp4OptionItem.End(Dhcp4OptionArea.OPTIONS));
+    items = room(items, n + 1);
+    items[n++] = END;
     length += 1;
     if (length < minimumLength) {
-      items.add(Dhcp4OptionItem.Trailer.zeros(Dhcp4OptionArea.OPTIONS, minimumLength - length));
+      items[n++] = zeros(minimumLength - length);
     }
-    return new Dhcp4Message(
+    // Owned, not copied: chaddr is the request's (which never changes), sname/file are shared zeros or headerText's
+    // fresh arrays, all read-only from here on.
+    return Dhcp4Message.owning(
         Dhcp4Message.BOOTREPLY,
         request.htype(),
         request.hlen(),
@@ -169,17 +261,39 @@ public final class Dhcp4ReplyBuilder {
         yiaddr,
         siaddr,
         request.giaddr(),
-        request.chaddr(),
+        request.chaddrNoCopy(),
         sname,
         file,
-        new Dhcp4Options(items));
+        new Dhcp4Options(Arrays.asList(items).subList(0, n))); // the record copies the list
+  }
+
+  private static final Dhcp4OptionItem.End END = new Dhcp4OptionItem.End(Dhcp4OptionArea.OPTIONS);
+
+  private static Dhcp4OptionItem[] room(Dhcp4OptionItem[] items, int needed) {
+    return needed + 1 < items.length ? items : Arrays.copyOf(items, items.length * 2 + 2);
+  }
+
+  private static Dhcp4OptionItem.Trailer zeros(int count) {
+    if (count >= ZERO_TRAILERS.length) {
+      return Dhcp4OptionItem.Trailer.zeros(Dhcp4OptionArea.OPTIONS, count);
+    }
+    Dhcp4OptionItem.Trailer t = ZERO_TRAILERS[count];
+    if (t == null) { // benign race, as above
+      t = Dhcp4OptionItem.Trailer.zeros(Dhcp4OptionArea.OPTIONS, count);
+      ZERO_TRAILERS[count] = t;
+    }
+    return t;
   }
 
   private static int rank(int code) {
     if (code == RELAY_AGENT_INFORMATION) {
-      return ORDER.size() + 1;
+      return ORDER.length + 1;
     }
-    int i = ORDER.indexOf(code);
-    return i >= 0 ? i : ORDER.size();
+    for (int i = 0; i < ORDER.length; i++) {
+      if (ORDER[i] == code) {
+        return i;
+      }
+    }
+    return ORDER.length;
   }
 }

@@ -19,6 +19,9 @@ final class Ipv4 {
   }
 
   static Inet4Address of(byte[] b, int offset) {
+    if ((b[offset] | b[offset + 1] | b[offset + 2] | b[offset + 3]) == 0) {
+      return ANY; // ciaddr/yiaddr/siaddr/giaddr of most requests: no InetAddress per field per packet
+    }
     return of(java.util.Arrays.copyOfRange(b, offset, offset + 4));
   }
 }

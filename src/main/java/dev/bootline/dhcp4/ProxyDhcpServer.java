@@ -17,11 +17,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -192,6 +192,9 @@ public final class ProxyDhcpServer implements AutoCloseable {
 
   private void receiveLoop(UdpSocket socket, ProxyResponder.Service service) {
     ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
+    // The reply is encoded into this thread's own buffer (#8: no per-reply arrays; the message is decoded straight from
+    // `buffer`, and neither keeps a reference to the other once handle() returns).
+    SendBuffer out = new SendBuffer();
     SourceRateLimiter perSource = SourceRateLimiter.perSecond(config.proxyDhcp().rateLimitPerSource()); // flood (#8)
     while (!closed) {
       ReceivedDatagram d;
@@ -213,7 +216,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
         continue;
       }
       try {
-        handle(socket, service, d, Arrays.copyOf(buffer.array(), d.length()));
+        handle(socket, service, d, buffer.array(), out);
       } catch (RuntimeException e) { // a bug must not stop the server: count it, log it, keep serving
         count("silent", "internal_error");
         log.error("proxy DHCP failed on a datagram from {}", d.source(), e);
@@ -221,7 +224,8 @@ public final class ProxyDhcpServer implements AutoCloseable {
     }
   }
 
-  private void handle(UdpSocket socket, ProxyResponder.Service service, ReceivedDatagram d, byte[] packet) {
+  private void handle(
+      UdpSocket socket, ProxyResponder.Service service, ReceivedDatagram d, byte[] packet, SendBuffer out) {
     count("received", "");
     NetInterface link = link(d.ifIndex());
     if (link == null) {
@@ -240,7 +244,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
     }
     ProxyResponder.Outcome outcome;
     try {
-      Dhcp4Message request = Dhcp4Message.decode(packet);
+      Dhcp4Message request = Dhcp4Message.decode(packet, d.length()); // copies what it keeps
       outcome =
           responder.respond(
               request,
@@ -253,7 +257,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
     switch (outcome) {
       case ProxyResponder.Reply r -> {
         try {
-          socket.send(ByteBuffer.wrap(r.message().encode()), r.destination(), r.ifIndex(), r.source());
+          socket.send(out.encode(r.message()), r.destination(), r.ifIndex(), r.source());
           count("answered", "");
         } catch (IOException e) {
           count("send_failed", e.getClass().getSimpleName());
@@ -268,7 +272,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
               .append(r.facts().primaryArch().map(Object::toString).orElse("arch ?"))
               .append(" on ").append(link.name()).append(':').append(service.port)
               .append(" -> ").append(r.message().messageType().map(Enum::name).orElse("?"))
-              .append(" to ").append(r.destination())
+              .append(" to ").append(text(r.destination()))
               .append(" (").append(r.plan().event()).append(": ").append(r.plan().reason()).append(')');
           log.info(line.toString());
         }
@@ -285,6 +289,34 @@ public final class ProxyDhcpServer implements AutoCloseable {
     outcome.event().ifPresent(e -> events.record(e.mac(), e.ip(), e.name(), e.detail(), SERVER_NAME));
   }
 
+  /** One reused array and view per receive thread for encoding replies; a reply larger than it gets its own. */
+  private static final class SendBuffer {
+    private final byte[] bytes = new byte[RECEIVE_BUFFER];
+    private final ByteBuffer view = ByteBuffer.wrap(bytes);
+
+    ByteBuffer encode(Dhcp4Message m) {
+      if (Dhcp4Codec.encodedLength(m) > bytes.length) {
+        return ByteBuffer.wrap(m.encode());
+      }
+      int n = m.encodeInto(bytes);
+      return view.clear().limit(n);
+    }
+  }
+
+  private record AddressText(InetSocketAddress address, String text) {}
+
+  private static volatile AddressText lastDestination;
+
+  /** {@code address.toString()}, remembered for the last one: a proxy broadcasts to the same 255.255.255.255:68. */
+  private static String text(InetSocketAddress address) {
+    AddressText last = lastDestination;
+    if (last == null || !last.address().equals(address)) {
+      last = new AddressText(address, address.toString());
+      lastDestination = last;
+    }
+    return last.text();
+  }
+
   /** The destination when it is one of our addresses on the link (4011 unicast), else the link's first IPv4. */
   private static Optional<Inet4Address> ourAddress(NetInterface link, InetAddress destination) {
     for (NetInterface.Ipv4Address a : link.ipv4()) {
@@ -292,14 +324,14 @@ public final class ProxyDhcpServer implements AutoCloseable {
         return Optional.of(a.address());
       }
     }
-    return link.firstIpv4();
+    // link.firstIpv4() without its stream (per packet, #8)
+    return link.ipv4().isEmpty() ? Optional.empty() : Optional.of(link.ipv4().getFirst().address());
   }
 
   /** The arrival link when it is a served interface with an IPv4 address (else null: not ours to answer). */
   private NetInterface link(int ifIndex) {
-    return interfaces.byIndex(ifIndex)
-        .filter(l -> config.interfaces().contains(l.name()) && !l.ipv4().isEmpty())
-        .orElse(null);
+    NetInterface l = interfaces.byIndex(ifIndex).orElse(null); // no capturing filter lambda per packet (#8)
+    return l != null && config.interfaces().contains(l.name()) && !l.ipv4().isEmpty() ? l : null;
   }
 
   /** At start: which configured interfaces proxyDHCP serves now, saying why about the others. */

@@ -53,6 +53,7 @@ public final class ProxyResponder {
       PxeSubOption.DiscoveryControl.DISABLE_BROADCAST | PxeSubOption.DiscoveryControl.DISABLE_MULTICAST;
 
   static final Inet4Address LIMITED_BROADCAST = Ipv4.of(new byte[] {-1, -1, -1, -1});
+  private static final InetSocketAddress BROADCAST_TO_CLIENT = new InetSocketAddress(LIMITED_BROADCAST, 68);
 
   /** Which service the request came to. */
   public enum Service {
@@ -141,7 +142,8 @@ public final class ProxyResponder {
     }
     MacAddress mac = request.requireEthernetMac();
     Dhcp4Options o = request.options();
-    boolean pxeOrHttp = o.isPxeClient() || o.isHttpClient();
+    Optional<VendorClass> vendor = o.vendorClass(); // parsed once per packet, not once per question
+    boolean pxeOrHttp = vendor.isPresent() && (vendor.get().isPxeClient() || vendor.get().isHttpClient());
     if (!pxeOrHttp) {
       if (type.get() == Dhcp4MessageType.DISCOVER && arrival.service() == Service.PROXY_67) {
         return osInit(request, mac, arrival);
@@ -166,7 +168,7 @@ public final class ProxyResponder {
     }
 
     Optional<PxeSubOption.BootItem> bootItem = bootItem(request, arrival);
-    ClientFacts facts = facts(request, mac, arrival, bootItem);
+    ClientFacts facts = facts(request, mac, arrival, bootItem, vendor);
     BootPlan plan = policy.decide(facts, assignments);
     Outcome outcome = answer(request, arrival, facts, plan, bootItem);
     if (outcome instanceof Reply r && plan instanceof BootPlan.TftpFile) {
@@ -182,7 +184,8 @@ public final class ProxyResponder {
    * or remembering anything: {@code bootline decode} and {@code explain} show them.
    */
   public ClientFacts facts(Dhcp4Message request, Arrival arrival) throws MalformedPacketException {
-    return facts(request, request.requireEthernetMac(), arrival, bootItem(request, arrival));
+    return facts(request, request.requireEthernetMac(), arrival, bootItem(request, arrival),
+        request.options().vendorClass());
   }
 
   private static Optional<PxeSubOption.BootItem> bootItem(Dhcp4Message request, Arrival arrival)
@@ -192,14 +195,15 @@ public final class ProxyResponder {
         : Optional.empty();
   }
 
-  private ClientFacts facts(
-      Dhcp4Message request, MacAddress mac, Arrival arrival, Optional<PxeSubOption.BootItem> bootItem) {
+  private ClientFacts facts(Dhcp4Message request, MacAddress mac, Arrival arrival,
+      Optional<PxeSubOption.BootItem> bootItem, Optional<VendorClass> vendor) {
     Dhcp4Options o = request.options();
-    List<Arch> archs = new ArrayList<>();
-    for (int code : o.clientArchitectures()) {
+    List<Integer> codes = o.clientArchitectures();
+    List<Arch> archs = new ArrayList<>(codes.size());
+    for (int code : codes) {
       archs.add(new Arch(code));
     }
-    Optional<String> vendorClass = o.vendorClass().map(VendorClass::text);
+    Optional<String> vendorClass = vendor.map(VendorClass::text);
     boolean ipxe = o.isIpxe() || o.contains(IPXE_ENCAPSULATED);
     if (ipxe && isIpxeRomActingAsPxeFirmware(mac, archs, vendorClass)) {
       ipxe = false;
@@ -216,7 +220,24 @@ public final class ProxyResponder {
         true,
         bootItem.map(b -> OptionalInt.of(b.type())).orElse(OptionalInt.empty()),
         arrival.interfaceName(),
-        Optional.ofNullable(arrival.serverAddress()).map(java.net.InetAddress::getHostAddress));
+        serverText(arrival.serverAddress()));
+  }
+
+  private record AddressText(Inet4Address address, Optional<String> text) {}
+
+  private static volatile AddressText lastServerText;
+
+  /** The server address as text, remembered for the last one (the same on every packet of a link). */
+  private static Optional<String> serverText(Inet4Address address) {
+    if (address == null) {
+      return Optional.empty();
+    }
+    AddressText last = lastServerText;
+    if (last == null || !last.address().equals(address)) {
+      last = new AddressText(address, Optional.of(address.getHostAddress()));
+      lastServerText = last;
+    }
+    return last.text();
   }
 
   /** See the class comment: a BIOS iPXE ROM gets the configured menu unless we just pointed it at a boot file. */
@@ -295,7 +316,7 @@ public final class ProxyResponder {
         }
       }
     }
-    return reply(b.build(), request, arrival, facts, plan, event(request, facts, plan, detail));
+    return reply(b, request, arrival, facts, plan, event(request, facts, plan, detail));
   }
 
   private static void setBootFile(Dhcp4ReplyBuilder b, String name) {
@@ -307,7 +328,7 @@ public final class ProxyResponder {
   }
 
   private Reply reply(
-      Dhcp4Message message,
+      Dhcp4ReplyBuilder b,
       Dhcp4Message request,
       Arrival arrival,
       ClientFacts facts,
@@ -318,21 +339,13 @@ public final class ProxyResponder {
       InetSocketAddress src = arrival.source();
       boolean noAddress = src.getAddress().isAnyLocalAddress();
       InetSocketAddress to = noAddress ? new InetSocketAddress(LIMITED_BROADCAST, src.getPort()) : src;
-      return new Reply(message, to, noAddress, noAddress ? arrival.ifIndex() : 0, us, facts, plan, event);
+      return new Reply(b.build(), to, noAddress, noAddress ? arrival.ifIndex() : 0, us, facts, plan, event);
     }
     if (!request.giaddr().isAnyLocalAddress()) {
-      return new Reply(message, new InetSocketAddress(request.giaddr(), 67), false, 0, us, facts, plan, event);
+      return new Reply(b.build(), new InetSocketAddress(request.giaddr(), 67), false, 0, us, facts, plan, event);
     }
-    Dhcp4Message broadcastFlagged = message; // we broadcast, so say so (dnsmasq sets the flag too)
-    if ((message.flags() & Dhcp4Message.BROADCAST_FLAG) == 0) {
-      broadcastFlagged =
-          new Dhcp4Message(message.op(), message.htype(), message.hlen(), message.hops(), message.xid(),
-              message.secs(), message.flags() | Dhcp4Message.BROADCAST_FLAG, message.ciaddr(), message.yiaddr(),
-              message.siaddr(), message.giaddr(), message.chaddr(), message.sname(), message.file(),
-              message.options());
-    }
-    return new Reply(
-        broadcastFlagged, new InetSocketAddress(LIMITED_BROADCAST, 68), true, arrival.ifIndex(), us, facts, plan, event);
+    b.broadcast(true); // we broadcast, so say so (dnsmasq sets the flag too)
+    return new Reply(b.build(), BROADCAST_TO_CLIENT, true, arrival.ifIndex(), us, facts, plan, event);
   }
 
   /**

@@ -88,6 +88,47 @@ public final class Dhcp6Codec {
     return w.toByteArray();
   }
 
+  /** Encodes into {@code w} from its start (a reused per-thread writer); the bytes are {@code w.array()[0, length)}. */
+  static int encode(Dhcp6Message message, Writer w) {
+    w.reset();
+    encodeMessage(message, w);
+    return w.position();
+  }
+
+  /** A DUID's wire bytes (type included), straight into the message being encoded. */
+  static void writeDuid(Duid duid, Writer w) {
+    switch (duid) {
+      case Duid.Llt l -> {
+        w.u16(Duid.TYPE_LLT);
+        w.u16(l.hardwareType());
+        w.u32(l.time());
+        l.linkLayerAddress().writeTo(w);
+      }
+      case Duid.En e -> {
+        w.u16(Duid.TYPE_EN);
+        w.u32(e.enterpriseNumber());
+        e.identifier().writeTo(w);
+      }
+      case Duid.Ll l -> {
+        w.u16(Duid.TYPE_LL);
+        w.u16(l.hardwareType());
+        l.linkLayerAddress().writeTo(w);
+      }
+      case Duid.Uuid u -> {
+        w.u16(Duid.TYPE_UUID);
+        w.u32(u.uuid().getMostSignificantBits() >>> 32);
+        w.u32(u.uuid().getMostSignificantBits());
+        w.u32(u.uuid().getLeastSignificantBits() >>> 32);
+        w.u32(u.uuid().getLeastSignificantBits());
+      }
+      case Duid.Unknown u -> {
+        w.u16(u.type());
+        u.data().writeTo(w);
+      }
+    }
+  }
+
+
   // ---- decoding ----
 
   private static Dhcp6Message decodeMessage(Reader r, int depth) throws MalformedPacketException {
@@ -351,8 +392,8 @@ public final class Dhcp6Codec {
     w.u16(option.code());
     int start = w.beginLength();
     switch (option) {
-      case ClientId o -> o.duid().encoded().writeTo(w);
-      case ServerId o -> o.duid().encoded().writeTo(w);
+      case ClientId o -> writeDuid(o.duid(), w);
+      case ServerId o -> writeDuid(o.duid(), w);
       case IaNa o -> {
         w.u32(o.iaid());
         w.u32(o.t1());

@@ -237,12 +237,36 @@ public final class Dhcp6Responder {
 
   /** The facts a client message gives the policy (public: {@code bootline decode} derives them the same way). */
   public static ClientFacts facts(ClientServerMessage msg, MacAddress mac, String macSource, Arrival arrival) {
-    Optional<String> vendor = msg.vendorClass().flatMap(v -> v.strings().stream().findFirst());
-    List<Arch> archs = msg.clientArchTypes().stream().map(Arch::new).toList();
-    boolean ipxe = msg.userClasses().stream().anyMatch(u -> u.equals("iPXE"));
+    // Loops rather than streams: this runs for every Solicit and Request (#8).
+    Optional<String> vendor = Optional.empty();
+    Optional<VendorClass> vendorClass = msg.vendorClass();
+    if (vendorClass.isPresent()) {
+      List<String> strings = vendorClass.get().strings();
+      vendor = strings.isEmpty() ? Optional.empty() : Optional.of(strings.getFirst());
+    }
+    List<Integer> types = msg.clientArchTypes();
+    List<Arch> archs = new ArrayList<>(types.size());
+    for (int type : types) {
+      archs.add(new Arch(type));
+    }
+    boolean ipxe = msg.userClasses().contains("iPXE");
     boolean asks = msg.oro().contains(Dhcp6Option.BOOTFILE_URL);
     return new ClientFacts(ClientFacts.Protocol.DHCP6, mac, macSource, archs, vendor, ipxe, asks,
-        OptionalInt.empty(), arrival.interfaceName(), arrival.serverAddress().map(a -> "[" + Ipv6Text.format(a) + "]"));
+        OptionalInt.empty(), arrival.interfaceName(), arrival.serverAddress().map(Dhcp6Responder::bracketed));
+  }
+
+  private record AddressText(Inet6Address address, String bracketed) {}
+
+  private static volatile AddressText lastServerAddress;
+
+  /** {@code [2001:db8::1]}, remembered for the last address: the server's own, the same in every reply on a link. */
+  private static String bracketed(Inet6Address address) {
+    AddressText last = lastServerAddress;
+    if (last == null || !last.address().equals(address)) {
+      last = new AddressText(address, "[" + Ipv6Text.format(address) + "]");
+      lastServerAddress = last;
+    }
+    return last.bracketed();
   }
 
   private void addBootOptions(ClientServerMessage.Builder reply, ClientServerMessage msg, BootPlan plan, Arrival arrival) {
@@ -250,7 +274,7 @@ public final class Dhcp6Responder {
       return; // RFC 5970: only when asked
     }
     Optional<String> url = switch (plan) {
-      case BootPlan.TftpFile f -> arrival.serverAddress().map(s -> "tftp://[" + Ipv6Text.format(s) + "]/" + f.path());
+      case BootPlan.TftpFile f -> arrival.serverAddress().map(s -> "tftp://" + bracketed(s) + "/" + f.path());
       case BootPlan.HttpUrl h -> Optional.of(h.url());
       default -> Optional.empty();
     };

@@ -47,6 +47,8 @@ public final class Dhcp6Server implements AutoCloseable {
       dev.bootline.net.SourceRateLimiter.perSecond(dev.bootline.net.SourceRateLimiter.DEFAULT_PER_SECOND);
   /** result → reason → counter: a registry lookup builds an id and sorts tags, too much for every packet. */
   private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
+  /** The event's server name per served ifindex. */
+  private final Map<Integer, String> serverNames = new java.util.HashMap<>();
 
   /**
    * @param interfaceNames interfaces to serve (must exist and have an IPv6 link-local address)
@@ -70,6 +72,7 @@ public final class Dhcp6Server implements AutoCloseable {
     for (String name : interfaceNames) {
       NetInterface ni = NetInterfaces.require(name); // no carrier yet means no link-local yet: fine, we join anyway
       interfaces.put(ni.index(), ni.name());
+      serverNames.put(ni.index(), "dhcp6@" + ni.name());
     }
     this.socket = UdpSocket.open(UdpSocketConfig.ipv6(port).withReceiveBufferBytes(4 << 20));
     for (int idx : interfaces.keySet()) {
@@ -90,7 +93,10 @@ public final class Dhcp6Server implements AutoCloseable {
   }
 
   private void loop() {
-    ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+    // A heap buffer: the message is decoded straight from its array (the decoder copies what it keeps), and replies
+    // are encoded into one reused writer (#8: no per-packet arrays for the datagram or the reply).
+    ByteBuffer buf = ByteBuffer.allocate(65536);
+    Writer out = new Writer();
     while (socket.isOpen()) {
       ReceivedDatagram d;
       buf.clear();
@@ -108,7 +114,7 @@ public final class Dhcp6Server implements AutoCloseable {
       received.increment(); // every datagram; packets{result} says what became of it
       if (!RelayPeer.allow(perSource, buf, d.length(), d.source().getAddress())) { count("dropped", "rate_limited"); continue; } // flood (#8)
       try {
-        handle(buf, d);
+        handle(buf, d, out);
       } catch (RuntimeException e) {
         // A bug must cost one packet, never the listener.
         count("error", e.getClass().getSimpleName());
@@ -117,7 +123,7 @@ public final class Dhcp6Server implements AutoCloseable {
     }
   }
 
-  private void handle(ByteBuffer buf, ReceivedDatagram d) {
+  private void handle(ByteBuffer buf, ReceivedDatagram d, Writer out) {
     String ifName = interfaces.get(d.ifIndex());
     if (ifName == null) {
       count("ignored", "other_interface");
@@ -127,12 +133,9 @@ public final class Dhcp6Server implements AutoCloseable {
       count("malformed", "truncated_datagram");
       return;
     }
-    byte[] bytes = new byte[d.length()];
-    buf.flip();
-    buf.get(bytes);
     Dhcp6Message msg;
     try {
-      msg = Dhcp6Codec.decode(bytes);
+      msg = Dhcp6Codec.decode(buf.array(), 0, d.length());
     } catch (MalformedPacketException e) {
       count("malformed", e.reason());
       log.debug("DHCPv6: dropped malformed datagram from {} on {}: {} ({})", d.source(), ifName, e.reason(), e.getMessage());
@@ -147,27 +150,28 @@ public final class Dhcp6Server implements AutoCloseable {
         count("silent", s.reason());
         log.debug("DHCPv6: no answer to {} on {}: {} ({})", d.source(), ifName, s.reason(), s.detail());
       }
-      case Dhcp6Responder.Answer a -> answer(a, d, ifName);
+      case Dhcp6Responder.Answer a -> answer(a, d, ifName, out);
     }
   }
 
-  private void answer(Dhcp6Responder.Answer a, ReceivedDatagram d, String ifName) {
+  private void answer(Dhcp6Responder.Answer a, ReceivedDatagram d, String ifName, Writer out) {
     try {
-      socket.send(ByteBuffer.wrap(Dhcp6Codec.encode(a.reply())), a.to(), d.ifIndex(), null);
+      int length = Dhcp6Codec.encode(a.reply(), out);
+      socket.send(ByteBuffer.wrap(out.array(), 0, length), a.to(), d.ifIndex(), null);
     } catch (IOException e) {
       count("send_failed", "io");
       log.warn("DHCPv6: could not answer {} on {}: {}", a.to(), ifName, e.getMessage());
       return;
     }
-    count("answered", a.messageType().toLowerCase());
+    count("answered", lower(a.messageType()));
     String mac = a.mac().map(Object::toString).orElse(null);
     String ip = a.address().map(Ipv6Text::format).orElse(null);
     if (a.mac().isEmpty()) {
       log.info("DHCPv6 {} on {} from {}: no MAC recoverable, told NoAddrsAvail", a.messageType(), ifName, d.source());
-      count("no_mac", a.messageType().toLowerCase());
+      count("no_mac", lower(a.messageType()));
       return;
     }
-    String server = "dhcp6@" + ifName;
+    String server = serverNames.get(d.ifIndex()); // "dhcp6@" + ifName, made once per interface
     if (a.messageType().equals("DECLINE")) {
       log.warn("DHCPv6: {} declined {}: another host on {} uses this machine's derived address", mac, ip, ifName);
       events.record(mac, ip, "address_declined", Map.of("interface", ifName), server);
@@ -175,12 +179,13 @@ public final class Dhcp6Server implements AutoCloseable {
     }
     BootPlan plan = a.plan().orElse(null);
     Dhcp6Message inner = a.reply() instanceof RelayMessage r ? r.innermost() : a.reply();
+    Optional<String> url = urlOf(a); // once: the log line and the event detail both show it
     if (log.isInfoEnabled()) {
       // The text of "DHCPv6 {} {} on {} ({}): {} -> {}{}", built directly: per exchange, on the packet thread.
       StringBuilder line = new StringBuilder(160).append("DHCPv6 ").append(a.messageType()).append(' ').append(mac)
           .append(" on ").append(ifName).append(" (").append(a.macSource()).append("): ").append(ip)
           .append(" -> ").append(plan == null ? "no boot plan" : plan.reason());
-      urlOf(a).ifPresent(u -> line.append(" [").append(u).append(']'));
+      url.ifPresent(u -> line.append(" [").append(u).append(']'));
       log.info(line.toString());
     }
     // One event per exchange: when the client is bound (Reply), not for every Advertise.
@@ -193,7 +198,7 @@ public final class Dhcp6Server implements AutoCloseable {
         f.primaryArch().ifPresent(arch -> detail.put("arch", arch.code()));
         f.vendorClass().ifPresent(v -> detail.put("vendor_class", v));
       });
-      urlOf(a).ifPresent(u -> detail.put("url", u));
+      url.ifPresent(u -> detail.put("url", u));
       detail.put("reason", plan.reason());
       events.record(mac, ip, plan.event(), detail, server);
     }
@@ -205,9 +210,19 @@ public final class Dhcp6Server implements AutoCloseable {
   }
 
   private void count(String result, String reason) {
-    counters.computeIfAbsent(result, r -> new ConcurrentHashMap<>())
-        .computeIfAbsent(reason, r -> metrics.counter("bootline.dhcp6.packets", "result", result, "reason", r))
-        .increment();
+    Map<String, Counter> byReason = counters.computeIfAbsent(result, r -> new ConcurrentHashMap<>());
+    Counter c = byReason.get(reason); // a plain get first: the capturing lambda below is a new object per call
+    if (c == null) {
+      c = byReason.computeIfAbsent(reason, r -> metrics.counter("bootline.dhcp6.packets", "result", result, "reason", r));
+    }
+    c.increment();
+  }
+
+  /** Lower-case message type names, made once each (a counter label per answer). */
+  private final Map<String, String> lowerCase = new ConcurrentHashMap<>();
+
+  private String lower(String messageType) {
+    return lowerCase.computeIfAbsent(messageType, t -> t.toLowerCase(java.util.Locale.ROOT));
   }
 
   @Override

@@ -31,40 +31,8 @@ public sealed interface Duid {
   /** The DUID's wire bytes (type included). */
   default Bytes encoded() {
     Writer w = new Writer();
-    writeTo(w);
+    Dhcp6Codec.writeDuid(this, w);
     return Bytes.of(w.toByteArray());
-  }
-
-  private void writeTo(Writer w) {
-    switch (this) {
-      case Llt l -> {
-        w.u16(TYPE_LLT);
-        w.u16(l.hardwareType());
-        w.u32(l.time());
-        l.linkLayerAddress().writeTo(w);
-      }
-      case En e -> {
-        w.u16(TYPE_EN);
-        w.u32(e.enterpriseNumber());
-        e.identifier().writeTo(w);
-      }
-      case Ll l -> {
-        w.u16(TYPE_LL);
-        w.u16(l.hardwareType());
-        l.linkLayerAddress().writeTo(w);
-      }
-      case Uuid u -> {
-        w.u16(TYPE_UUID);
-        w.u32(u.uuid().getMostSignificantBits() >>> 32);
-        w.u32(u.uuid().getMostSignificantBits());
-        w.u32(u.uuid().getLeastSignificantBits() >>> 32);
-        w.u32(u.uuid().getLeastSignificantBits());
-      }
-      case Unknown u -> {
-        w.u16(u.type());
-        u.data().writeTo(w);
-      }
-    }
   }
 
   /** DUID-LLT: hardware type, time (seconds since 2000-01-01 UTC, mod 2^32) and link-layer address. */

@@ -65,6 +65,16 @@ final class Writer {
     buf[start - 1] = (byte) n;
   }
 
+  /** Starts over, keeping the array (a reused writer). */
+  void reset() {
+    len = 0;
+  }
+
+  /** The array written so far ({@link #position()} bytes of it); valid until the next write or reset. */
+  byte[] array() {
+    return buf;
+  }
+
   byte[] toByteArray() {
     return Arrays.copyOf(buf, len);
   }

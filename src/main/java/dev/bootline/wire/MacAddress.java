@@ -1,5 +1,6 @@
 package dev.bootline.wire;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -88,17 +89,31 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
     return HexFormat.of().formatHex(bytes());
   }
 
+  /** The text of the last MAC formatted: a packet thread formats the same MAC for its log line and its event. */
+  private record Text(long bits, String text) {}
+
+  private static volatile Text lastText;
+
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
   @Override
   public String toString() {
-    String h = HexFormat.of().toHexDigits(bits).substring(4); // 16 hex digits -> last 12
-    StringBuilder s = new StringBuilder(17);
-    for (int i = 0; i < 12; i += 2) {
-      if (i > 0) {
-        s.append(':');
-      }
-      s.append(h, i, i + 2);
+    Text last = lastText;
+    if (last != null && last.bits() == bits) {
+      return last.text();
     }
-    return s.toString();
+    byte[] b = new byte[17];
+    for (int i = 0; i < 6; i++) {
+      int octet = (int) (bits >>> (8 * (5 - i))) & 0xff;
+      b[3 * i] = HEX_DIGITS[octet >>> 4];
+      b[3 * i + 1] = HEX_DIGITS[octet & 0xf];
+      if (i < 5) {
+        b[3 * i + 2] = ':';
+      }
+    }
+    String text = new String(b, StandardCharsets.ISO_8859_1);
+    lastText = new Text(bits, text);
+    return text;
   }
 
   @Override

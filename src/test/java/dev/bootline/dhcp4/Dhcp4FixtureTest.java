@@ -33,6 +33,15 @@ class Dhcp4FixtureTest {
                       Dhcp4Message m = Dhcp4Message.decode(wire);
                       assertThat(Hex.encode(m.encode())).isEqualTo(Hex.encode(wire));
                       assertThat(Dhcp4Message.decode(m.encode())).isEqualTo(m);
+                      // The receive/send path (#8): decode from a dirty, larger, reused buffer; encode into one.
+                      byte[] buffer = new byte[4096];
+                      java.util.Arrays.fill(buffer, (byte) 0xa5);
+                      System.arraycopy(wire, 0, buffer, 0, wire.length);
+                      Dhcp4Message fromBuffer = Dhcp4Message.decode(buffer, wire.length);
+                      java.util.Arrays.fill(buffer, (byte) 0x5a); // the message must not share the buffer
+                      assertThat(fromBuffer).isEqualTo(m);
+                      int n = fromBuffer.encodeInto(buffer);
+                      assertThat(Hex.encode(java.util.Arrays.copyOf(buffer, n))).isEqualTo(Hex.encode(wire));
                       assertThat(m.messageType()).isPresent();
                       assertThat(m.ethernetMac().map(Object::toString)).contains("52:54:00:12:34:56");
                       if (m.options().contains(Dhcp4OptionCodes.VENDOR_SPECIFIC)) {

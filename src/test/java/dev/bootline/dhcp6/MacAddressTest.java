@@ -13,6 +13,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MacAddressTest {
 
+  @Test
+  void textIsHexPairsJoinedByColonsWhateverTheLastMacFormattedWas() {
+    java.util.Random random = new java.util.Random(8);
+    for (int i = 0; i < 10_000; i++) {
+      long bits = i < 3 ? new long[] {0, 0xffff_ffff_ffffL, 0x0102_0304_0506L}[i] : random.nextLong() & 0xffff_ffff_ffffL;
+      MacAddress mac = new MacAddress(bits);
+      String expected = java.util.HexFormat.ofDelimiter(":").formatHex(mac.bytes());
+      assertThat(mac.toString()).isEqualTo(expected);
+      assertThat(mac.toString()).isEqualTo(expected); // the remembered text
+      assertThat(new MacAddress(bits ^ 1).toString()).isNotEqualTo(expected);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {"52:54:00:ab:cd:ef", "52-54-00-AB-CD-EF", "5254.00ab.cdef", "525400abcdef", "525400ABCDEF",
