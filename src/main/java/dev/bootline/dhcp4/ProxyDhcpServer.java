@@ -324,8 +324,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
         return Optional.of(a.address());
       }
     }
-    // link.firstIpv4() without its stream (per packet, #8)
-    return link.ipv4().isEmpty() ? Optional.empty() : Optional.of(link.ipv4().getFirst().address());
+    return link.firstIpv4();
   }
 
   /** The arrival link when it is a served interface with an IPv4 address (else null: not ours to answer). */

@@ -77,7 +77,7 @@ public record NetInterface(
 
   /** The first IPv4 address (what a ProxyDHCP server puts in option 54 for this link). */
   public Optional<Inet4Address> firstIpv4() {
-    return ipv4.stream().map(Ipv4Address::address).findFirst();
+    return ipv4.isEmpty() ? Optional.empty() : Optional.of(ipv4.getFirst().address()); // per packet: no stream
   }
 
   static String formatMac(byte[] hardwareAddress) {
