@@ -134,8 +134,14 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
       return false;
     }
     buffer.reset();
-    for (ILoggingEvent e : batch) {
-      buffer.writeBytes(encoder.encode(e));
+    if (encoder instanceof LineEncoder direct) {
+      for (ILoggingEvent e : batch) {
+        direct.encodeTo(e, buffer); // no array per line
+      }
+    } else {
+      for (ILoggingEvent e : batch) {
+        buffer.writeBytes(encoder.encode(e));
+      }
     }
     try {
       buffer.writeTo(out); // one write: the console stream is a PrintStream, whose writes do not interleave
