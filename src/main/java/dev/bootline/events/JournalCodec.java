@@ -136,6 +136,12 @@ final class JournalCodec {
       return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** One byte, without ByteArrayOutputStream.write's lock (this buffer has one owner, the writer thread). */
+    private void put(byte b) {
+      ensure(1);
+      buf[count++] = b;
+    }
+
     private void bytes(byte[] b) {
       ensure(b.length);
       System.arraycopy(b, 0, buf, count, b.length);
@@ -206,7 +212,7 @@ final class JournalCodec {
       if (!plainValue(e.detail())) {
         return false;
       }
-      write('}');
+      put((byte) '}');
       return true;
     }
 
@@ -220,50 +226,50 @@ final class JournalCodec {
         case Long l -> number(l);
         case Boolean b -> asciiText(b ? "true" : "false");
         case EventDetail d -> {
-          write('{');
+          put((byte) '{');
           for (int i = 0, n = d.size(); i < n; i++) {
             if (i > 0) {
-              write(',');
+              put((byte) ',');
             }
             if (!plainString(d.keyAt(i))) {
               return false;
             }
-            write(':');
+            put((byte) ':');
             if (!plainValue(d.valueAt(i))) {
               return false;
             }
           }
-          write('}');
+          put((byte) '}');
         }
         case Map<?, ?> m -> {
-          write('{');
+          put((byte) '{');
           boolean first = true;
           for (Map.Entry<?, ?> entry : m.entrySet()) {
             if (!first) {
-              write(',');
+              put((byte) ',');
             }
             first = false;
             if (!plainString(String.valueOf(entry.getKey()))) {
               return false;
             }
-            write(':');
+            put((byte) ':');
             if (!plainValue(entry.getValue())) {
               return false;
             }
           }
-          write('}');
+          put((byte) '}');
         }
         case java.util.List<?> list -> {
-          write('[');
+          put((byte) '[');
           for (int i = 0, n = list.size(); i < n; i++) {
             if (i > 0) {
-              write(',');
+              put((byte) ',');
             }
             if (!plainValue(list.get(i))) {
               return false;
             }
           }
-          write(']');
+          put((byte) ']');
         }
         default -> {
           return false; // a decimal or anything else: Jackson's formatting
@@ -359,7 +365,7 @@ final class JournalCodec {
         }
         count += digits;
       }
-      write('Z');
+      put((byte) 'Z');
     }
 
     /** Drops everything after the first {@code size} bytes (a frame that must not go into this write). */

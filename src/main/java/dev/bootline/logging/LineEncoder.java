@@ -65,25 +65,73 @@ public final class LineEncoder extends PatternLayoutEncoder {
     if (!canEncodeDirectly(event)) {
       return super.encode(event);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    LineBuffer out = new LineBuffer(128);
     write(event, out);
     return out.toByteArray();
   }
 
   /** Appends the event's line to {@code out}: the same bytes as {@link #encode}, without an array per line. */
-  public void encodeTo(ILoggingEvent event, ByteArrayOutputStream out) {
+  public void encodeTo(ILoggingEvent event, LineBuffer out) {
     if (!canEncodeDirectly(event)) {
-      out.writeBytes(super.encode(event));
+      out.put(super.encode(event));
       return;
     }
     write(event, out);
+  }
+
+  /**
+   * A ByteArrayOutputStream whose owner appends without its per-call lock (write(int) is synchronized, which per
+   * character cost more than PatternLayout). One thread at a time: the batching log thread's buffer, or a fresh one.
+   */
+  public static final class LineBuffer extends ByteArrayOutputStream {
+    public LineBuffer(int size) {
+      super(size);
+    }
+
+    void put(byte[] b) {
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, count, b.length);
+      count += b.length;
+    }
+
+    /** The message: ASCII copied char by char, the rest (from the first non-ASCII char) through the charset. */
+    void putText(String s, Charset charset) {
+      int n = s.length();
+      ensure(n);
+      byte[] b = buf;
+      int at = count;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          count = at;
+          put(s.substring(i).getBytes(charset)); // the ASCII part is the same in every such charset
+          return;
+        }
+        b[at++] = (byte) c;
+      }
+      count = at;
+    }
+
+    void putMillis(int ms) {
+      ensure(4);
+      buf[count++] = (byte) ('0' + ms / 100);
+      buf[count++] = (byte) ('0' + ms / 10 % 10);
+      buf[count++] = (byte) ('0' + ms % 10);
+      buf[count++] = ' ';
+    }
+
+    private void ensure(int more) {
+      if (count + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+      }
+    }
   }
 
   private boolean canEncodeDirectly(ILoggingEvent event) {
     return direct && event.getThrowableProxy() == null && levelIndex(event.getLevel()) >= 0;
   }
 
-  private void write(ILoggingEvent event, ByteArrayOutputStream out) {
+  private void write(ILoggingEvent event, LineBuffer out) {
     long millis = event.getTimeStamp();
     long epochSecond = Math.floorDiv(millis, 1000);
     Second second = lastSecond;
@@ -92,27 +140,12 @@ public final class LineEncoder extends PatternLayoutEncoder {
       second = new Second(epochSecond, text);
       lastSecond = second;
     }
-    out.writeBytes(second.text());
-    int ms = (int) Math.floorMod(millis, 1000);
-    out.write('0' + ms / 100);
-    out.write('0' + ms / 10 % 10);
-    out.write('0' + ms % 10);
-    out.write(' ');
-    out.writeBytes(prefix(event.getLoggerName(), event.getLevel()));
+    out.put(second.text());
+    out.putMillis((int) Math.floorMod(millis, 1000));
+    out.put(prefix(event.getLoggerName(), event.getLevel()));
     String message = event.getFormattedMessage();
-    if (message == null) {
-      message = "null"; // what PatternLayout's StringBuilder.append(null) writes
-    }
-    int n = message.length();
-    for (int i = 0; i < n; i++) {
-      char c = message.charAt(i);
-      if (c >= 0x80) {
-        out.writeBytes(message.substring(i).getBytes(charset)); // the ASCII part is the same in every such charset
-        break;
-      }
-      out.write(c);
-    }
-    out.writeBytes(LINE_END);
+    out.putText(message == null ? "null" : message, charset); // "null": what PatternLayout's append(null) writes
+    out.put(LINE_END);
   }
 
   private byte[] prefix(String loggerName, Level level) {

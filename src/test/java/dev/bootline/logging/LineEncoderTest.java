@@ -48,7 +48,7 @@ class LineEncoderTest {
 
     SplittableRandom random = new SplittableRandom(8);
     long now = System.currentTimeMillis();
-    ByteArrayOutputStream batch = new ByteArrayOutputStream();
+    LineEncoder.LineBuffer batch = new LineEncoder.LineBuffer(16);
     ByteArrayOutputStream expectedBatch = new ByteArrayOutputStream();
     for (int i = 0; i < 40_000; i++) {
       Logger logger = context.getLogger(LOGGERS[random.nextInt(LOGGERS.length)]);
@@ -83,7 +83,7 @@ class LineEncoderTest {
     LoggingEvent e =
         new LoggingEvent("x", context.getLogger("dev.bootline.X"), Level.WARN, "hello {}", null, new Object[] {1});
     assertThat(new String(encoder.encode(e))).isEqualTo("[WARN] hello 1" + System.lineSeparator());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LineEncoder.LineBuffer out = new LineEncoder.LineBuffer(16);
     encoder.encodeTo(e, out);
     assertThat(out.toString()).isEqualTo("[WARN] hello 1" + System.lineSeparator());
   }
