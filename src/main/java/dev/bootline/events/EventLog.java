@@ -78,8 +78,8 @@ public final class EventLog implements AutoCloseable, EventSink {
    * memory, and the newest 4,096 events shared by subscribers.
    *
    * <p>Why 4,096 and not 16,384: under a DHCP storm every event in that window is still reachable at the next young
-   * collection, so each collection copied the last 16,384 events (~6 MB, most of the daemon's live set; `jcmd
-   * GC.class_histogram`); 4,096 is still over a second of a 3,000/s storm, and a subscriber further behind reads the
+   * collection, so each collection copied the last 16,384 events (~6 MB, most of the daemon's live set: {@code jcmd
+   * GC.class_histogram}); 4,096 is still over a second of a 3,000/s storm, and a subscriber further behind reads the
    * journal instead (its own thread), as before.
    */
   public record Options(
@@ -263,6 +263,16 @@ public final class EventLog implements AutoCloseable, EventSink {
    */
   @Override
   public BootEvent record(String mac, String ip, String name, Map<String, ?> detail, String server) {
+    return record(null, mac, ip, name, detail, server);
+  }
+
+  /** {@link #record} with the time it happened, for events kept while the journal was opening ({@link StartupEventSink}). */
+  BootEvent recordAt(java.time.Instant at, String mac, String ip, String name, Map<String, ?> detail, String server) {
+    return record(Objects.requireNonNull(at, "at"), mac, ip, name, detail, server);
+  }
+
+  private BootEvent record(
+      java.time.Instant at, String mac, String ip, String name, Map<String, ?> detail, String server) {
     Objects.requireNonNull(name, "name");
     // Compact, with shared strings: the event stays in memory for a while and every young GC copies it (EventDetail).
     String normalisedMac = EventDetail.shared(BootEvent.normaliseMac(mac));
@@ -279,7 +289,7 @@ public final class EventLog implements AutoCloseable, EventSink {
         }
         BootEvent event =
             new BootEvent(
-                nextId, clock.instant(), normalisedMac, ip, name,
+                nextId, at != null ? at : clock.instant(), normalisedMac, ip, name,
                 EventDetail.of(progress.annotate(normalisedMac, name, normalisedDetail)), server);
         if (!handoff.offer(event)) {
           handoffWaits.incrementAndGet();
