@@ -106,8 +106,8 @@ final class Daemon implements AutoCloseable {
     StartupTrace.step("metrics registry");
     // [crash] The journal is opened (recovered after a crash) on its own thread while the DHCP and TFTP servers start,
     // so a restart answers DHCP without waiting for the replay (seconds on a loaded 2-core box: bench/README.md). Their
-    // events wait in record() until it is open; nothing reaches an SSE client before the admin plane starts, after the
-    // join below.
+    // events are kept in memory until it is open (StartupEventSink), not journaled with ids yet; nothing reaches an SSE
+    // client before the admin plane starts, after the join below.
     java.util.concurrent.CompletableFuture<EventLog> opening = new java.util.concurrent.CompletableFuture<>();
     Thread.ofPlatform().name("bootline-journal-open").start(() -> {
       try {
@@ -129,7 +129,8 @@ final class Daemon implements AutoCloseable {
       }
       opened.close();
     });
-    EventSink events = (mac, ip, name, detail, server) -> opening.join().record(mac, ip, name, detail, server);
+    // [startup] events recorded before the journal is open are kept and journaled, in order, once it is (logj5)
+    EventSink events = new dev.bootline.events.StartupEventSink(opening);
     BootPolicy policy = new BootPolicy(cfg);
     StartupTrace.step("policy");
     // One view of the interfaces for every server's per-packet lookups (arrival link → our address, MTU, served?).

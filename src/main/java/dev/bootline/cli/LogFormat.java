@@ -10,6 +10,7 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.bootline.config.BootlineConfig;
+import dev.bootline.logging.LineEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogFormat {
   /** The pattern in logback.xml, for switching back to text. */
-  static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n";
+  static final String TEXT_PATTERN = LineEncoder.TEXT_PATTERN;
 
   private LogFormat() {}
 
@@ -60,7 +61,7 @@ final class LogFormat {
             yield json;
           }
           case "text" -> {
-            PatternLayoutEncoder text = new PatternLayoutEncoder();
+            PatternLayoutEncoder text = new LineEncoder(); // PatternLayout's bytes, written directly
             text.setPattern(TEXT_PATTERN);
             yield text;
           }

@@ -44,6 +44,9 @@ public record BootEvent(
     if (mac == null) {
       return null;
     }
+    if (isNormalised(mac)) {
+      return mac; // the usual case (MacAddress.toString): no copies on the packet thread
+    }
     StringBuilder hex = new StringBuilder(12);
     for (int i = 0; i < mac.length(); i++) {
       char c = mac.charAt(i);
@@ -67,5 +70,21 @@ public record BootEvent(
       out.append(hex, i, i + 2);
     }
     return out.toString();
+  }
+
+  /** Already {@code aa:bb:..}: 1..20 octets of lower-case hex pairs joined by colons. */
+  private static boolean isNormalised(String mac) {
+    int n = mac.length();
+    if (n < 2 || n > 59 || n % 3 != 2) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = mac.charAt(i);
+      boolean ok = i % 3 == 2 ? c == ':' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -91,6 +91,15 @@ final class EventDetail extends AbstractMap<String, Object> {
     return -1;
   }
 
+  /** The i-th key and value in order (the journal writer walks them without an entry object each). */
+  String keyAt(int i) {
+    return (String) keysAndValues[2 * i];
+  }
+
+  Object valueAt(int i) {
+    return keysAndValues[2 * i + 1];
+  }
+
   @Override
   public int size() {
     return keysAndValues.length / 2;

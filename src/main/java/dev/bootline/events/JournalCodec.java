@@ -69,20 +69,24 @@ final class JournalCodec {
   /** 9999-12-31T23:59:59Z: up to here ISO_INSTANT writes a plain four-digit year. */
   private static final long LAST_FOUR_DIGIT_YEAR_SECOND = 253_402_300_799L;
 
-  /** Exactly {@link Instant#toString()} (ISO_INSTANT: the fraction in groups of three digits, none when zero). */
-  static String timestamp(Instant t) {
-    long seconds = t.getEpochSecond();
-    if (seconds < 0 || seconds > LAST_FOUR_DIGIT_YEAR_SECOND) {
-      return t.toString();
-    }
+  private static Second second(long seconds) {
     Second second = lastSecond;
     if (second.epochSecond() != seconds) {
       String whole = Instant.ofEpochSecond(seconds).toString(); // "....:ssZ"
       second = new Second(seconds, whole.substring(0, whole.length() - 1));
       lastSecond = second;
     }
+    return second;
+  }
+
+  /** Exactly {@link Instant#toString()} (ISO_INSTANT: the fraction in groups of three digits, none when zero). */
+  static String timestamp(Instant t) {
+    long seconds = t.getEpochSecond();
+    if (seconds < 0 || seconds > LAST_FOUR_DIGIT_YEAR_SECOND) {
+      return t.toString();
+    }
     int nano = t.getNano();
-    StringBuilder b = new StringBuilder(30).append(second.text());
+    StringBuilder b = new StringBuilder(30).append(second(seconds).text());
     if (nano != 0) {
       int digits;
       int value;
@@ -109,9 +113,40 @@ final class JournalCodec {
   /**
    * The writer's batch buffer: frames are encoded straight into it (no payload array, no header array) and it is
    * written to the segment from its own array.
+   *
+   * <p>The payload is written by {@link #writePlain} when every string in the event is printable ASCII without a
+   * quote or backslash and every value a string, integer, boolean, null, map or list (a DHCP or TFTP event always
+   * is): there Jackson's output is just the characters, so it is written byte by byte without Jackson's token calls.
+   * Anything else (an escape, non-ASCII text, a decimal) goes through the Jackson generator as before. {@code
+   * JournalCodecTest} checks both give the bytes of {@link #payload} on many random events.
    */
   static final class FrameBuffer extends ByteArrayOutputStream {
+    private static final byte[] ID = ascii("{\"id\":");
+    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":\"");
+    private static final byte[] MAC = ascii("\",\"mac\":");
+    private static final byte[] IP = ascii(",\"ip\":");
+    private static final byte[] NAME = ascii(",\"name\":");
+    private static final byte[] SERVER = ascii(",\"server\":");
+    private static final byte[] DETAIL = ascii(",\"detail\":");
+
     private JsonGenerator generator;
+    private final CRC32C crc = new CRC32C();
+
+    private static byte[] ascii(String s) {
+      return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** One byte, without ByteArrayOutputStream.write's lock (this buffer has one owner, the writer thread). */
+    private void put(byte b) {
+      ensure(1);
+      buf[count++] = b;
+    }
+
+    private void bytes(byte[] b) {
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, count, b.length);
+      count += b.length;
+    }
 
     FrameBuffer(int size) {
       super(size);
@@ -122,6 +157,20 @@ final class JournalCodec {
       int start = count;
       ensure(FRAME_HEADER);
       count += FRAME_HEADER;
+      if (!writePlain(e)) {
+        count = start + FRAME_HEADER; // what the plain path wrote before it gave up
+        writeWithJackson(e);
+      }
+      int length = count - start - FRAME_HEADER;
+      putInt(start, length);
+      crc.reset();
+      crc.update(buf, start, 4);
+      crc.update(buf, start + FRAME_HEADER, length);
+      putInt(start + 4, (int) crc.getValue());
+      return length;
+    }
+
+    private void writeWithJackson(BootEvent e) {
       try {
         if (generator == null) {
           // One generator for every frame until it fails: creating and closing one per event (buffer recycling)
@@ -135,13 +184,188 @@ final class JournalCodec {
         generator = null; // mid-object: its state is useless; the caller truncates what it wrote
         throw ex instanceof RuntimeException r ? r : new IllegalStateException("cannot serialise event " + e.id(), ex);
       }
-      int length = count - start - FRAME_HEADER;
-      putInt(start, length);
-      CRC32C crc = new CRC32C();
-      crc.update(buf, start, 4);
-      crc.update(buf, start + FRAME_HEADER, length);
-      putInt(start + 4, (int) crc.getValue());
-      return length;
+    }
+
+    /** The payload as Jackson writes it, if the event has only plain values (see the class comment); else false. */
+    boolean writePlain(BootEvent e) {
+      bytes(ID);
+      number(e.id());
+      bytes(TIMESTAMP);
+      timestamp(e.timestamp());
+      bytes(MAC);
+      if (!plainOrNull(e.mac())) {
+        return false;
+      }
+      bytes(IP);
+      if (!plainOrNull(e.ip())) {
+        return false;
+      }
+      bytes(NAME);
+      if (!plainOrNull(e.name())) {
+        return false;
+      }
+      bytes(SERVER);
+      if (!plainOrNull(e.server())) {
+        return false;
+      }
+      bytes(DETAIL);
+      if (!plainValue(e.detail())) {
+        return false;
+      }
+      put((byte) '}');
+      return true;
+    }
+
+    private boolean plainValue(Object value) {
+      switch (value) {
+        case null -> asciiText("null");
+        case String s -> {
+          return plainString(s);
+        }
+        case Integer i -> number(i);
+        case Long l -> number(l);
+        case Boolean b -> asciiText(b ? "true" : "false");
+        case EventDetail d -> {
+          put((byte) '{');
+          for (int i = 0, n = d.size(); i < n; i++) {
+            if (i > 0) {
+              put((byte) ',');
+            }
+            if (!plainString(d.keyAt(i))) {
+              return false;
+            }
+            put((byte) ':');
+            if (!plainValue(d.valueAt(i))) {
+              return false;
+            }
+          }
+          put((byte) '}');
+        }
+        case Map<?, ?> m -> {
+          put((byte) '{');
+          boolean first = true;
+          for (Map.Entry<?, ?> entry : m.entrySet()) {
+            if (!first) {
+              put((byte) ',');
+            }
+            first = false;
+            if (!plainString(String.valueOf(entry.getKey()))) {
+              return false;
+            }
+            put((byte) ':');
+            if (!plainValue(entry.getValue())) {
+              return false;
+            }
+          }
+          put((byte) '}');
+        }
+        case java.util.List<?> list -> {
+          put((byte) '[');
+          for (int i = 0, n = list.size(); i < n; i++) {
+            if (i > 0) {
+              put((byte) ',');
+            }
+            if (!plainValue(list.get(i))) {
+              return false;
+            }
+          }
+          put((byte) ']');
+        }
+        default -> {
+          return false; // a decimal or anything else: Jackson's formatting
+        }
+      }
+      return true;
+    }
+
+    private boolean plainOrNull(String s) {
+      if (s == null) {
+        asciiText("null");
+        return true;
+      }
+      return plainString(s);
+    }
+
+    /** {@code "s"} if s is printable ASCII without '"' and '\\' (written verbatim by Jackson); else false. */
+    private boolean plainString(String s) {
+      int n = s.length();
+      ensure(n + 2);
+      byte[] b = buf;
+      int at = count;
+      b[at++] = '"';
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+          return false;
+        }
+        b[at++] = (byte) c;
+      }
+      b[at++] = '"';
+      count = at;
+      return true;
+    }
+
+    /** A string known to be plain ASCII. */
+    private void asciiText(String s) {
+      int n = s.length();
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[count++] = (byte) s.charAt(i);
+      }
+    }
+
+    private void number(long v) {
+      if (v == Long.MIN_VALUE) {
+        asciiText(Long.toString(v));
+        return;
+      }
+      ensure(20);
+      if (v < 0) {
+        buf[count++] = '-';
+        v = -v;
+      }
+      int digits = 1;
+      for (long x = v; x >= 10; x /= 10) {
+        digits++;
+      }
+      for (int i = count + digits - 1; i >= count; i--) {
+        buf[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      count += digits;
+    }
+
+    /** {@link JournalCodec#timestamp} written as bytes. */
+    private void timestamp(Instant t) {
+      long seconds = t.getEpochSecond();
+      if (seconds < 0 || seconds > LAST_FOUR_DIGIT_YEAR_SECOND) {
+        asciiText(t.toString());
+        return;
+      }
+      asciiText(second(seconds).text());
+      int nano = t.getNano();
+      if (nano != 0) {
+        int digits;
+        int value;
+        if (nano % 1_000_000 == 0) {
+          digits = 3;
+          value = nano / 1_000_000;
+        } else if (nano % 1000 == 0) {
+          digits = 6;
+          value = nano / 1000;
+        } else {
+          digits = 9;
+          value = nano;
+        }
+        ensure(digits + 1);
+        buf[count++] = '.';
+        for (int i = count + digits - 1; i >= count; i--) {
+          buf[i] = (byte) ('0' + value % 10);
+          value /= 10;
+        }
+        count += digits;
+      }
+      put((byte) 'Z');
     }
 
     /** Drops everything after the first {@code size} bytes (a frame that must not go into this write). */

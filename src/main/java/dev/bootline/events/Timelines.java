@@ -61,12 +61,12 @@ final class Timelines {
     if (e.mac() == null) {
       return;
     }
-    Machine m = machines.remove(e.mac()); // re-inserted below: moves it to most recently seen
+    Machine m = machines.get(e.mac());
     if (m == null) {
       m = new Machine(e.mac());
       m.firstSeen = e.timestamp();
     }
-    machines.put(e.mac(), m);
+    machines.putLast(e.mac(), m); // moves a known machine to most recently seen in place (no new map node)
     m.events.addLast(e);
     long size = estimatedBytes(e);
     m.bytes += size;

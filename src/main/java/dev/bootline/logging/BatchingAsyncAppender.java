@@ -7,7 +7,6 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * line queued so far, encodes them with the attached stream appender's own encoder (so the text/json switch of
  * {@code LogFormat} applies) into one reused buffer, and writes them to that appender's stream with one write and one
  * flush, then waits {@link #GATHER_NANOS} before the next round when the round was small. Under a packet storm that is
- * one write(2) and one thread wake-up per millisecond instead of per line; a lone line still goes out at once.
+ * one write(2) and one thread wake-up per 4 ms instead of per line; a lone line still goes out at once.
  *
  * <p>Nothing is dropped: a full queue makes the logging thread wait (like {@code AsyncAppender} with
  * {@code discardingThreshold} 0 and {@code neverBlock} false), and {@link #stop} writes out what is queued (up to
@@ -30,7 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
     implements AppenderAttachable<ILoggingEvent> {
-  static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  // 4 ms, not 1: at 3,000 lines/s a round of ~3 lines cost a write(2) and a wake-up each (most of this thread's
+  // ~10 µs per line; encoding is ~0.5 µs); a human reading the log does not see 4 ms.
+  static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
   private static final int SMALL_BATCH = 256;
 
   private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
@@ -83,7 +84,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
 
   private void work() {
     List<ILoggingEvent> batch = new ArrayList<>();
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    LineEncoder.LineBuffer buffer = new LineEncoder.LineBuffer(64 * 1024);
     while (true) {
       try {
         ILoggingEvent first = queue.take();
@@ -110,7 +111,7 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
     batch.clear();
   }
 
-  private void deliver(List<ILoggingEvent> batch, ByteArrayOutputStream buffer) {
+  private void deliver(List<ILoggingEvent> batch, LineEncoder.LineBuffer buffer) {
     if (batch.isEmpty()) {
       return;
     }
@@ -127,15 +128,21 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
 
   /** All lines through the appender's encoder, one write; false when this appender cannot take them so. */
   private boolean writeBatch(
-      OutputStreamAppender<ILoggingEvent> stream, List<ILoggingEvent> batch, ByteArrayOutputStream buffer) {
+      OutputStreamAppender<ILoggingEvent> stream, List<ILoggingEvent> batch, LineEncoder.LineBuffer buffer) {
     Encoder<ILoggingEvent> encoder = stream.getEncoder();
     OutputStream out = stream.getOutputStream();
     if (!stream.isStarted() || encoder == null || out == null || stream.getCopyOfAttachedFiltersList().size() > 0) {
       return false;
     }
     buffer.reset();
-    for (ILoggingEvent e : batch) {
-      buffer.writeBytes(encoder.encode(e));
+    if (encoder instanceof LineEncoder direct) {
+      for (ILoggingEvent e : batch) {
+        direct.encodeTo(e, buffer); // no array per line
+      }
+    } else {
+      for (ILoggingEvent e : batch) {
+        buffer.put(encoder.encode(e));
+      }
     }
     try {
       buffer.writeTo(out); // one write: the console stream is a PrintStream, whose writes do not interleave
