@@ -15,27 +15,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the configuration's {@code log:} section to logback: {@code log.level} (or {@code --log-level}) becomes the
- * root logger's level, and {@code log.format} picks the line format. Switches the stderr log lines between the human format of {@code logback.xml} ({@code text}, the default) and one
+ * root logger's level, and {@code log.format} picks the line format. Switches the stderr log lines between the human format of {@code logging/DefaultLogging} ({@code text}, the default) and one
  * JSON object per line ({@code json}, logback's {@link JsonEncoder}: timestamp, level, thread, logger, formatted
  * message, MDC, key-value pairs, throwable). Called once the configuration ({@code log.format} / {@code --log-format})
  * is known, before the daemon starts any server; nothing in bootline logs before that.
  */
 final class LogFormat {
-  /** The pattern in logback.xml, for switching back to text. */
+  /** The default line pattern (DefaultLogging), for switching back to text. */
   static final String TEXT_PATTERN = LineEncoder.TEXT_PATTERN;
 
   private LogFormat() {}
 
   /**
    * The root level from {@code log.level} (trace, debug, info, warn, error: validated by the config loader), then
-   * the format. Loggers logback.xml pins explicitly (Jetty at WARN) keep their own level.
+   * the format. Loggers the set-up pins explicitly (Jetty at WARN) keep their own level.
    */
   static void apply(BootlineConfig.Logging logging) {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(logging.level(), Level.INFO));
     }
     if (logging.format().equals("json")) {
-      apply("json"); // text stays exactly as logback.xml (or the operator's own) says
+      apply("json"); // text stays exactly as DefaultLogging (or the operator's own file) says
     }
   }
 

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * [startup] For {@code serve}: while the main thread parses the command line and the config (picocli, SnakeYAML:
- * a few hundred ms cold), a second thread configures logback from logback.xml and links the FFM calls the DHCP and
+ * a few hundred ms cold), a second thread configures logback (logging/DefaultLogging) and links the FFM calls the DHCP and
  * TFTP sockets make ({@code dev.bootline.net.Libc}), the two other big costs before the first DHCP answer
  * (bench/storm/startup). Both are class or one-time initialisation the daemon does anyway, only sooner; the main
  * thread waits for logging before anything of bootline logs, so no logger is handed out half-configured.
@@ -20,7 +20,7 @@ final class ServeWarmup {
     logging = done;
     Thread.ofPlatform().daemon().name("bootline-warmup").start(() -> {
       try {
-        LoggerFactory.getILoggerFactory(); // logback reads logback.xml here
+        LoggerFactory.getILoggerFactory(); // logback configures itself here (DefaultLogging)
       } finally {
         done.countDown();
       }

@@ -20,10 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The output is byte for byte PatternLayout's ({@code LineEncoderTest} compares them): any other pattern, an event
  * with a throwable (PatternLayout appends the stack trace) or a charset that is not ASCII-compatible goes through
- * {@link PatternLayoutEncoder} unchanged. So {@code logback.xml} (or an operator's own) can still set any pattern.
+ * {@link PatternLayoutEncoder} unchanged. So an operator's own logback file can still set any pattern.
  */
 public final class LineEncoder extends PatternLayoutEncoder {
-  /** The pattern with the direct path; the same as logback.xml's and {@code cli/LogFormat}'s. */
+  /** The pattern with the direct path; the same as {@link DefaultLogging}'s and {@code cli/LogFormat}'s. */
   public static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n";
 
   private static final byte[] LINE_END = System.lineSeparator().getBytes(StandardCharsets.US_ASCII);

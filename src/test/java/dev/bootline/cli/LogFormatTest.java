@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The stderr appender (logback-test.xml mirrors logback.xml, root at WARN), re-encoded; output captured by swapping System.err (the appender follows it). */
+/** The stderr appender (logback-test.xml mirrors logging/DefaultLogging, root at WARN), re-encoded; output captured by swapping System.err (the appender follows it). */
 class LogFormatTest {
   private static final Logger log = LoggerFactory.getLogger(LogFormatTest.class);
 
@@ -78,7 +78,7 @@ class LogFormatTest {
       LogFormat.apply(cfg.logging());
       assertThat(capture(() -> log.debug("DHCPv6: no answer to {}", "fe80::1")))
           .singleElement().asString().endsWith("DEBUG LogFormatTest: DHCPv6: no answer to fe80::1");
-      // Jetty stays where logback.xml pins it, whatever the root level
+      // Jetty stays where the set-up pins it, whatever the root level
       assertThat(LoggerFactory.getLogger("org.eclipse.jetty.server.Server").isDebugEnabled()).isFalse();
 
       // the flag wins over the file, and a quieter level hides what it should
