@@ -157,12 +157,7 @@ public final class BootHttpServer implements AutoCloseable {
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (servesInPlace(request)) {
           inPlace.served.increment();
-          long t0 = System.nanoTime();
-          try {
-            return route(request, response, callback);
-          } finally {
-            inPlace.took(System.nanoTime() - t0, "a file fetch's set-up (path checks, headers)");
-          }
+          return route(request, response, callback);
         }
         // Completions of this request's writes may block too (the fetch listener): BLOCKING makes Jetty run them
         // on a pool thread instead of the selector.
@@ -367,14 +362,15 @@ public final class BootHttpServer implements AutoCloseable {
   /**
    * Whether file fetches run on the selector thread. Nothing in a fetch parks: the path checks are a few
    * {@code lstat}/{@code readlink} calls, answered from the kernel's dentry cache for a local netboot directory (nginx
-   * makes the same calls in its event loop); the header inputs and the mapping are cached ({@link FileContents},
-   * {@link FileMappings}: a short {@code synchronized} section); the fetch listener journals an event by handing it
-   * to the journal's writer thread, which waits only when that hand-off queue is full, i.e. when the disk has stopped
-   * taking writes (up to 100 ms per event there). A selector thread that waited would hold every connection it
-   * serves, so each of these calls is timed: one slower than {@link #slowNanos} (a stuck disk, a hung network
-   * filesystem under the netboot directory) sends fetches to virtual threads for {@link #BACK_OFF}, and the next slow
-   * call extends that. A stuck call holds its selector until it returns, once; a single-threaded nginx worker has the
-   * same exposure on every call.
+   * makes the same calls in its event loop; a netboot directory on a network filesystem that hangs would hold the
+   * selector, as it holds an nginx worker); the header inputs and the mapping are cached ({@link FileContents},
+   * {@link FileMappings}: a short {@code synchronized} section, an {@code mmap} once per file); the fetch listener
+   * journals an event by handing it to the journal's writer thread ({@code EventLog.record}: a lock held for
+   * microseconds, a non-blocking queue offer), which waits only when that queue is full, i.e. when the disk has stopped
+   * taking writes: up to 100 ms per event there. That wait is the one known way a fetch can park, so every listener
+   * call is timed: one slower than {@link #slowNanos} sends fetches to virtual threads for {@link #BACK_OFF}, and each
+   * later slow call extends that. (The whole set-up is not timed: the first fetch after start spends ~100 ms loading
+   * classes, which is not a wait.)
    */
   static final class InPlace {
     static final java.time.Duration BACK_OFF = java.time.Duration.ofSeconds(10);
