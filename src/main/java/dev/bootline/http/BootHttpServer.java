@@ -249,7 +249,7 @@ public final class BootHttpServer implements AutoCloseable {
    * and the buffered file copy of a TLS body are CPU work that would hold the selector's other connections.
    */
   private boolean servesInPlace(Request request) {
-    if (request.isSecure() || !inPlace.allowed()) {
+    if (!IN_PLACE || request.isSecure() || !inPlace.allowed()) {
       return false;
     }
     for (Route r : routes) {
@@ -274,6 +274,12 @@ public final class BootHttpServer implements AutoCloseable {
   void slowCall(java.time.Duration slow) {
     inPlace.slowNanos = slow.toNanos();
   }
+
+  /**
+   * {@code -Dbootline.http.inPlace=false} sends every request to a virtual thread as before this existed: for A/B runs
+   * of one build ({@code bench/files/ab A_OPTS=-Dbootline.http.inPlace=false}) until a quiet-machine figure decides.
+   */
+  static final boolean IN_PLACE = !"false".equals(System.getProperty("bootline.http.inPlace"));
 
   private boolean route(Request request, Response response, Callback callback) throws Exception {
     for (Route r : routes) {
