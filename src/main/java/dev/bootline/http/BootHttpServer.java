@@ -30,6 +30,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +44,22 @@ import org.slf4j.LoggerFactory;
 public final class BootHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BootHttpServer.class);
 
-  /** An extra route: returns true when it handled the request. */
+  /**
+   * An extra route: returns true when it handled the request. Routes run on a virtual thread, so they may block; a
+   * request no route {@link #mayHandle may handle} is a file fetch and is served on the selector thread (see
+   * {@link InPlace}).
+   */
   @FunctionalInterface
   public interface Route {
     boolean handle(Request request, Response response, Callback callback) throws Exception;
+
+    /**
+     * False when this route surely would not handle {@code request} (decided from the request line alone, without
+     * blocking). The default, true, sends every request through the route on a virtual thread.
+     */
+    default boolean mayHandle(Request request) {
+      return true;
+    }
   }
 
   /**
@@ -90,6 +103,10 @@ public final class BootHttpServer implements AutoCloseable {
   private volatile long progressEveryNanos = PROGRESS_EVERY.toNanos();
   private final List<Route> routes = new ArrayList<>();
   private final FetchListener listener;
+  /** When file fetches are handled on the selector thread, and when (after a slow call) they go to virtual threads. */
+  private final InPlace inPlace = new InPlace();
+  /** Virtual threads: extra routes, TLS, and file fetches while {@link #inPlace} is backing off. */
+  private final java.util.concurrent.Executor blocking;
   private final List<ServerConnector> plain = new ArrayList<>();
   private final List<ServerConnector> secure = new ArrayList<>();
   private TlsReloader tls;
@@ -104,8 +121,17 @@ public final class BootHttpServer implements AutoCloseable {
       List<BootlineConfig.ListenAddress> listen, Optional<Path> netbootDir, IpxeCatalog ipxe, FetchListener listener) {
     this.netbootDir = netbootDir;
     this.ipxe = ipxe;
-    this.listener = listener;
+    // every listener call is timed: a journal that stops taking events must not hold a selector thread (InPlace)
+    this.listener = (mac, remote, path, sent, total, state) -> {
+      long t0 = System.nanoTime();
+      try {
+        listener.fetched(mac, remote, path, sent, total, state);
+      } finally {
+        inPlace.took(System.nanoTime() - t0, "the fetch listener (event journal)");
+      }
+    };
     this.server = Jetty.onPlatformSelectors("http");
+    this.blocking = Jetty.virtualThreads(server);
     for (BootlineConfig.ListenAddress a : listen) {
       plain.add(Jetty.bind(SendfileEndPoint.connector(server, bytesSentByFile), a));
     }
@@ -125,10 +151,30 @@ public final class BootHttpServer implements AutoCloseable {
     files.setAcceptRanges(true);
     files.setEtags(true);
     files.setDirAllowed(false);
-    server.setHandler(new Handler.Abstract() {
+    // NON_BLOCKING: Jetty calls this on the selector thread that parsed the request, without a hand-off
+    server.setHandler(new Handler.Abstract(InvocationType.NON_BLOCKING) {
       @Override
       public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        return route(request, response, callback);
+        if (servesInPlace(request)) {
+          inPlace.served.increment();
+          return route(request, response, callback);
+        }
+        // Completions of this request's writes may block too (the fetch listener): BLOCKING makes Jetty run them
+        // on a pool thread instead of the selector.
+        Callback offSelector = new Callback.Nested(callback) {
+          @Override
+          public InvocationType getInvocationType() {
+            return InvocationType.BLOCKING;
+          }
+        };
+        blocking.execute(() -> {
+          try {
+            route(request, response, offSelector);
+          } catch (Throwable x) {
+            offSelector.failed(x);
+          }
+        });
+        return true;
       }
     });
   }
@@ -196,6 +242,44 @@ public final class BootHttpServer implements AutoCloseable {
   public List<Integer> tlsPorts() {
     return secure.stream().map(ServerConnector::getLocalPort).toList();
   }
+
+  /**
+   * Plain-HTTP requests that no extra route may handle (file fetches, 404s, /healthz) are served on the selector
+   * thread, unless {@link #inPlace} is backing off after a slow call. TLS requests are not: the record encryption
+   * and the buffered file copy of a TLS body are CPU work that would hold the selector's other connections.
+   */
+  private boolean servesInPlace(Request request) {
+    if (!IN_PLACE || request.isSecure() || !inPlace.allowed()) {
+      return false;
+    }
+    for (Route r : routes) {
+      if (r.mayHandle(request)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Requests handled on the selector thread since start (tests, metrics). */
+  long requestsInPlace() {
+    return inPlace.served.sum();
+  }
+
+  /** Times {@link InPlace} backed off to virtual threads (tests, metrics). */
+  long inPlaceBackOffs() {
+    return inPlace.backOffs.sum();
+  }
+
+  /** Tests: treat a call as slow from {@code slow} on. */
+  void slowCall(java.time.Duration slow) {
+    inPlace.slowNanos = slow.toNanos();
+  }
+
+  /**
+   * {@code -Dbootline.http.inPlace=false} sends every request to a virtual thread as before this existed: for A/B runs
+   * of one build ({@code bench/files/ab A_OPTS=-Dbootline.http.inPlace=false}) until a quiet-machine figure decides.
+   */
+  static final boolean IN_PLACE = !"false".equals(System.getProperty("bootline.http.inPlace"));
 
   private boolean route(Request request, Response response, Callback callback) throws Exception {
     for (Route r : routes) {
@@ -279,6 +363,47 @@ public final class BootHttpServer implements AutoCloseable {
       throw e;
     }
     return true;
+  }
+
+  /**
+   * Whether file fetches run on the selector thread. Nothing in a fetch parks: the path checks are a few
+   * {@code lstat}/{@code readlink} calls, answered from the kernel's dentry cache for a local netboot directory (nginx
+   * makes the same calls in its event loop; a netboot directory on a network filesystem that hangs would hold the
+   * selector, as it holds an nginx worker); the header inputs and the mapping are cached ({@link FileContents},
+   * {@link FileMappings}: a short {@code synchronized} section, an {@code mmap} once per file); the fetch listener
+   * journals an event by handing it to the journal's writer thread ({@code EventLog.record}: a lock held for
+   * microseconds, a non-blocking queue offer), which waits only when that queue is full, i.e. when the disk has stopped
+   * taking writes: up to 100 ms per event there. That wait is the one known way a fetch can park, so every listener
+   * call is timed: one slower than {@link #slowNanos} sends fetches to virtual threads for {@link #BACK_OFF}, and each
+   * later slow call extends that. (The whole set-up is not timed: the first fetch after start spends ~100 ms loading
+   * classes, which is not a wait.)
+   */
+  static final class InPlace {
+    static final java.time.Duration BACK_OFF = java.time.Duration.ofSeconds(10);
+    /** Far above a page-cached lstat or a journal hand-off (microseconds), below the journal's 100 ms full-queue wait. */
+    volatile long slowNanos = java.time.Duration.ofMillis(50).toNanos();
+    private volatile long backOffUntil;
+    private volatile boolean backingOff;
+    final java.util.concurrent.atomic.LongAdder served = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder backOffs = new java.util.concurrent.atomic.LongAdder();
+
+    boolean allowed() {
+      return !backingOff || System.nanoTime() - backOffUntil >= 0;
+    }
+
+    void took(long nanos, String what) {
+      if (nanos < slowNanos) {
+        return;
+      }
+      boolean wasAllowed = allowed();
+      backOffUntil = System.nanoTime() + BACK_OFF.toNanos();
+      backingOff = true;
+      if (wasAllowed) {
+        backOffs.increment();
+        log.warn("{} took {} ms: file fetches go to virtual threads for the next {} s instead of the selector thread",
+            what, nanos / 1_000_000, BACK_OFF.toSeconds());
+      }
+    }
   }
 
   /** Tests: report {@code sending} at most this often instead of {@link #PROGRESS_EVERY}. */

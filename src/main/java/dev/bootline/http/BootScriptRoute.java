@@ -33,6 +33,16 @@ public final class BootScriptRoute implements BootHttpServer.Route {
     this.events = events;
   }
 
+  /** Only {@code boot.ipxe} (after percent-decoding, as {@link #handle} sees it). */
+  @Override
+  public boolean mayHandle(Request request) {
+    try {
+      return URIUtil.decodePath(request.getHttpURI().getPath()).endsWith("/" + NAME);
+    } catch (IllegalArgumentException badEncoding) {
+      return true; // handle() decides, off the selector
+    }
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {

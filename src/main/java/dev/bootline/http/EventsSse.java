@@ -102,6 +102,11 @@ public final class EventsSse implements BootHttpServer.Route, AutoCloseable {
   }
 
   @Override
+  public boolean mayHandle(Request request) {
+    return PATH.equals(request.getHttpURI().getPath());
+  }
+
+  @Override
   public boolean handle(Request request, Response response, Callback callback) {
     if (!PATH.equals(request.getHttpURI().getPath())) {
       return false;

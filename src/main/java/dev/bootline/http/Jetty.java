@@ -31,6 +31,11 @@ final class Jetty {
     return new Server(pool);
   }
 
+  /** The virtual-thread executor of a server made by {@link #onPlatformSelectors}, for work that may block. */
+  static java.util.concurrent.Executor virtualThreads(Server server) {
+    return ((QueuedThreadPool) server.getThreadPool()).getVirtualThreadsExecutor();
+  }
+
   /** Adds a connector for {@code a} (empty host = all addresses); no factories means plain HTTP/1.1. */
   static ServerConnector listen(Server server, BootlineConfig.ListenAddress a, ConnectionFactory... factories) {
     return bind(factories.length == 0 ? new ServerConnector(server) : new ServerConnector(server, factories), a);

@@ -68,6 +68,11 @@ final class MappedFileContent extends HttpContent.Wrapper {
       private java.nio.ByteBuffer last;
 
       @Override
+      public InvocationType getInvocationType() {
+        return callback.getInvocationType();
+      }
+
+      @Override
       protected Action process() {
         if (pos >= len) {
           return Action.SUCCEEDED;
