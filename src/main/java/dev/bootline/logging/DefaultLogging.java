@@ -8,9 +8,7 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.CoreConstants;
-import ch.qos.logback.core.hook.DefaultShutdownHook;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import ch.qos.logback.core.util.Duration;
 
 /**
  * bootline's logging set-up, built in code instead of read from a {@code logback.xml} (found by logback through
@@ -26,7 +24,7 @@ import ch.qos.logback.core.util.Duration;
  *       go to STDERR through one background thread ({@link BatchingAsyncAppender}: a packet thread queues its line and
  *       moves on; nothing is dropped, a full queue makes it wait).
  *   <li>Jetty at WARN; the root at {@code BOOTLINE_LOG_LEVEL} (system property or environment), else INFO.
- *   <li>At exit, 300 ms for the daemon's own shutdown, then logging stops and the DECISIONS queue is written out.
+ *   <li>At exit, 300 ms for the daemon's own shutdown, then the DECISIONS queue is written out and logging stops.
  * </ul>
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
@@ -74,12 +72,27 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     root.setLevel(Level.toLevel(setting("BOOTLINE_LOG_LEVEL"), Level.INFO));
     root.addAppender(stderr);
 
-    DefaultShutdownHook hook = new DefaultShutdownHook();
-    hook.setContext(context);
-    hook.setDelay(Duration.buildByMilliseconds(SHUTDOWN_DELAY_MILLIS));
-    Thread thread = new Thread(hook, "Logback shutdown hook [" + context.getName() + "]");
+    Thread thread = new Thread(() -> {
+      try {
+        Thread.sleep(SHUTDOWN_DELAY_MILLIS); // the daemon's own shutdown logs first
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stop(context);
+    }, "Logback shutdown hook [" + context.getName() + "]");
     context.putObject(CoreConstants.SHUTDOWN_HOOK_THREAD, thread);
     Runtime.getRuntime().addShutdownHook(thread);
+  }
+
+  /**
+   * Stops logging with nothing queued lost: the DECISIONS queue is written out while STDERR still runs, then the
+   * context stops. (logback's own stop resets the root logger first, whose STDERR would then refuse the queue's lines.)
+   */
+  static void stop(LoggerContext context) {
+    if (context.getLogger("dev.bootline.dhcp4").getAppender("DECISIONS") instanceof BatchingAsyncAppender decisions) {
+      decisions.stop();
+    }
+    context.stop();
   }
 
   /** A system property, else the environment variable of that name (as logback.xml's ${NAME} did), else null. */

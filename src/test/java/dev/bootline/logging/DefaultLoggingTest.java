@@ -32,7 +32,7 @@ class DefaultLoggingTest {
       DefaultLogging.apply(context);
       use.accept(context);
     } finally {
-      context.stop(); // writes the DECISIONS queue out
+      DefaultLogging.stop(context); // as the shutdown hook: the DECISIONS queue written out, then the context stopped
       if (context.getObject(CoreConstants.SHUTDOWN_HOOK_THREAD) instanceof Thread hook) {
         Runtime.getRuntime().removeShutdownHook(hook);
       }
