@@ -86,28 +86,27 @@ final class JournalCodec {
       return t.toString();
     }
     int nano = t.getNano();
+    int digits = fractionDigits(nano);
     StringBuilder b = new StringBuilder(30).append(second(seconds).text());
-    if (nano != 0) {
-      int digits;
-      int value;
-      if (nano % 1_000_000 == 0) {
-        digits = 3;
-        value = nano / 1_000_000;
-      } else if (nano % 1000 == 0) {
-        digits = 6;
-        value = nano / 1000;
-      } else {
-        digits = 9;
-        value = nano;
-      }
+    if (digits > 0) {
       b.append('.');
-      String v = Integer.toString(value);
+      String v = Integer.toString(fractionValue(nano, digits));
       for (int i = v.length(); i < digits; i++) {
         b.append('0');
       }
       b.append(v);
     }
     return b.append('Z').toString();
+  }
+
+  /** ISO_INSTANT's fraction: the fewest of 3, 6 or 9 digits that hold the nanoseconds; 0 when there are none. */
+  private static int fractionDigits(int nano) {
+    return nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
+  }
+
+  /** The fraction as a number of {@code digits} digits (leading zeros not written). */
+  private static int fractionValue(int nano, int digits) {
+    return digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1000 : nano;
   }
 
   /**
@@ -344,19 +343,9 @@ final class JournalCodec {
       }
       asciiText(second(seconds).text());
       int nano = t.getNano();
-      if (nano != 0) {
-        int digits;
-        int value;
-        if (nano % 1_000_000 == 0) {
-          digits = 3;
-          value = nano / 1_000_000;
-        } else if (nano % 1000 == 0) {
-          digits = 6;
-          value = nano / 1000;
-        } else {
-          digits = 9;
-          value = nano;
-        }
+      int digits = fractionDigits(nano);
+      if (digits > 0) {
+        int value = fractionValue(nano, digits);
         ensure(digits + 1);
         buf[count++] = '.';
         for (int i = count + digits - 1; i >= count; i--) {
