@@ -89,20 +89,11 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
     return HexFormat.of().formatHex(bytes());
   }
 
-  /** The text of the last MAC formatted: a packet thread formats the same MAC for its log line and its event. */
-  private record Text(long bits, String text) {}
-
-  private static volatile Text lastText;
-
   private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   @Override
   public String toString() {
-    Text last = lastText;
-    if (last != null && last.bits() == bits) {
-      return last.text();
-    }
-    byte[] b = new byte[17];
+    byte[] b = new byte[17]; // one array and one string: no HexFormat, substring or StringBuilder
     for (int i = 0; i < 6; i++) {
       int octet = (int) (bits >>> (8 * (5 - i))) & 0xff;
       b[3 * i] = HEX_DIGITS[octet >>> 4];
@@ -111,9 +102,7 @@ public record MacAddress(long bits) implements Comparable<MacAddress> {
         b[3 * i + 2] = ':';
       }
     }
-    String text = new String(b, StandardCharsets.ISO_8859_1);
-    lastText = new Text(bits, text);
-    return text;
+    return new String(b, StandardCharsets.ISO_8859_1);
   }
 
   @Override
