@@ -34,24 +34,8 @@ class ReplyBytesGoldenTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden/reply-bytes.txt");
 
   static final String[] V4_CONFIGS = {
-    """
-    interfaces: [br0]
-    boot:
-      http-boot-url-template: "http://192.0.2.1/mac/{{.MAC}}/boot.ipxe"
-    """,
-    """
-    interfaces: [br0]
-    boot:
-      http-boot-url-template: "http://192.0.2.1/mac/{{.MAC}}/boot.ipxe"
-    proxy-dhcp:
-      menu:
-        prompt: "bootline menu"
-        timeout: 2
-        items:
-          - {label: "Network boot (iPXE)", boot: ipxe}
-          - {label: "Boot from local disk", boot: local}
-          - {label: "Rescue", boot: {file: rescue/pxelinux.0}}
-    """,
+    ProxyResponderTest.NO_MENU_CONFIG,
+    ProxyResponderTest.MENU_CONFIG,
     """
     interfaces: [br0]
     boot:
