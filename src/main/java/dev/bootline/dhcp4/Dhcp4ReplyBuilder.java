@@ -1,5 +1,7 @@
 package dev.bootline.dhcp4;
 
+import dev.bootline.wire.LastValue;
+
 import static dev.bootline.dhcp4.Dhcp4OptionCodes.*;
 
 import java.net.Inet4Address;
@@ -34,10 +36,9 @@ public final class Dhcp4ReplyBuilder {
       new Dhcp4OptionItem.Option(VENDOR_CLASS_IDENTIFIER, "HTTPClient".getBytes(StandardCharsets.US_ASCII));
   private static final Dhcp4OptionItem.Trailer[] ZERO_TRAILERS = new Dhcp4OptionItem.Trailer[Dhcp4Message.BOOTP_MIN_LENGTH];
 
-  /** The last server identifier built (one per interface address; a proxy usually answers on one). */
-  private record ServerId(Inet4Address address, Dhcp4OptionItem.Option option) {}
-
-  private static volatile ServerId lastServerId;
+  /** The server identifier option, built once per address (one per interface; a proxy usually answers on one). */
+  private static final LastValue<Inet4Address, Dhcp4OptionItem.Option> SERVER_ID =
+      new LastValue<>(Dhcp4ReplyBuilder::serverIdOption);
 
   private final Dhcp4Message request;
   // The options so far, in the order added: code, data (private to the builder, never changed) and, when the data
@@ -87,13 +88,12 @@ public final class Dhcp4ReplyBuilder {
 
   /** Option 54: the server's own address on the interface the request arrived on. */
   public Dhcp4ReplyBuilder serverIdentifier(Inet4Address address) {
-    ServerId last = lastServerId;
-    if (last == null || !last.address().equals(address)) {
-      last = new ServerId(address, new Dhcp4OptionItem.Option(SERVER_IDENTIFIER, address.getAddress()));
-      lastServerId = last;
-    }
-    put(SERVER_IDENTIFIER, null, last.option());
+    put(SERVER_IDENTIFIER, null, SERVER_ID.get(address));
     return this;
+  }
+
+  private static Dhcp4OptionItem.Option serverIdOption(Inet4Address address) {
+    return new Dhcp4OptionItem.Option(SERVER_IDENTIFIER, address.getAddress());
   }
 
   /** Option 60, e.g. {@code PXEClient} or {@code HTTPClient}. */

@@ -1,5 +1,7 @@
 package dev.bootline.dhcp4;
 
+import dev.bootline.wire.LastValue;
+
 import dev.bootline.boot.Assignment;
 import dev.bootline.boot.BootPolicy;
 import dev.bootline.config.BootlineConfig;
@@ -272,7 +274,7 @@ public final class ProxyDhcpServer implements AutoCloseable {
               .append(r.facts().primaryArch().map(Object::toString).orElse("arch ?"))
               .append(" on ").append(link.name()).append(':').append(service.port)
               .append(" -> ").append(r.message().messageType().map(Enum::name).orElse("?"))
-              .append(" to ").append(text(r.destination()))
+              .append(" to ").append(DESTINATION_TEXT.get(r.destination()))
               .append(" (").append(r.plan().event()).append(": ").append(r.plan().reason()).append(')');
           log.info(line.toString());
         }
@@ -303,19 +305,8 @@ public final class ProxyDhcpServer implements AutoCloseable {
     }
   }
 
-  private record AddressText(InetSocketAddress address, String text) {}
-
-  private static volatile AddressText lastDestination;
-
-  /** {@code address.toString()}, remembered for the last one: a proxy broadcasts to the same 255.255.255.255:68. */
-  private static String text(InetSocketAddress address) {
-    AddressText last = lastDestination;
-    if (last == null || !last.address().equals(address)) {
-      last = new AddressText(address, address.toString());
-      lastDestination = last;
-    }
-    return last.text();
-  }
+  /** {@code address.toString()}, kept for the last one: a proxy broadcasts to the same 255.255.255.255:68. */
+  private static final LastValue<InetSocketAddress, String> DESTINATION_TEXT = new LastValue<>(InetSocketAddress::toString);
 
   /** The destination when it is one of our addresses on the link (4011 unicast), else the link's first IPv4. */
   private static Optional<Inet4Address> ourAddress(NetInterface link, InetAddress destination) {

@@ -1,5 +1,7 @@
 package dev.bootline.dhcp4;
 
+import dev.bootline.wire.LastValue;
+
 import static dev.bootline.dhcp4.Dhcp4OptionCodes.*;
 
 import dev.bootline.boot.Arch;
@@ -223,21 +225,16 @@ public final class ProxyResponder {
         serverText(arrival.serverAddress()));
   }
 
-  private record AddressText(Inet4Address address, Optional<String> text) {}
+  /** The server address as text, kept for the last one (the same on every packet of a link). */
+  private static final LastValue<Inet4Address, Optional<String>> SERVER_TEXT =
+      new LastValue<>(ProxyResponder::hostText);
 
-  private static volatile AddressText lastServerText;
-
-  /** The server address as text, remembered for the last one (the same on every packet of a link). */
   private static Optional<String> serverText(Inet4Address address) {
-    if (address == null) {
-      return Optional.empty();
-    }
-    AddressText last = lastServerText;
-    if (last == null || !last.address().equals(address)) {
-      last = new AddressText(address, Optional.of(address.getHostAddress()));
-      lastServerText = last;
-    }
-    return last.text();
+    return address == null ? Optional.empty() : SERVER_TEXT.get(address);
+  }
+
+  private static Optional<String> hostText(Inet4Address address) {
+    return Optional.of(address.getHostAddress());
   }
 
   /** See the class comment: a BIOS iPXE ROM gets the configured menu unless we just pointed it at a boot file. */

@@ -1,5 +1,7 @@
 package dev.bootline.dhcp6;
 
+import dev.bootline.wire.LastValue;
+
 import dev.bootline.boot.Arch;
 import dev.bootline.boot.Assignment;
 import dev.bootline.boot.BootPlan;
@@ -255,18 +257,12 @@ public final class Dhcp6Responder {
         OptionalInt.empty(), arrival.interfaceName(), arrival.serverAddress().map(Dhcp6Responder::bracketed));
   }
 
-  private record AddressText(Inet6Address address, String bracketed) {}
+  /** {@code [2001:db8::1]}, kept for the last address: the server's own, the same in every reply on a link. */
+  private static final LastValue<Inet6Address, String> BRACKETED =
+      new LastValue<>(a -> "[" + Ipv6Text.format(a) + "]");
 
-  private static volatile AddressText lastServerAddress;
-
-  /** {@code [2001:db8::1]}, remembered for the last address: the server's own, the same in every reply on a link. */
   private static String bracketed(Inet6Address address) {
-    AddressText last = lastServerAddress;
-    if (last == null || !last.address().equals(address)) {
-      last = new AddressText(address, "[" + Ipv6Text.format(address) + "]");
-      lastServerAddress = last;
-    }
-    return last.bracketed();
+    return BRACKETED.get(address);
   }
 
   private void addBootOptions(ClientServerMessage.Builder reply, ClientServerMessage msg, BootPlan plan, Arrival arrival) {
