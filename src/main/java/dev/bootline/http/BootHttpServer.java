@@ -113,6 +113,7 @@ public final class BootHttpServer implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger activeFetches = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.LongAdder bytesSent = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder bytesSentByFile = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder bodiesCorked = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder fetchesComplete = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder fetchesFailed = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder fetchesNotFound = new java.util.concurrent.atomic.LongAdder();
@@ -133,7 +134,7 @@ public final class BootHttpServer implements AutoCloseable {
     this.server = Jetty.onPlatformSelectors("http");
     this.blocking = Jetty.virtualThreads(server);
     for (BootlineConfig.ListenAddress a : listen) {
-      plain.add(Jetty.bind(SendfileEndPoint.connector(server, bytesSentByFile), a));
+      plain.add(Jetty.bind(SendfileEndPoint.connector(server, bytesSentByFile, bodiesCorked), a));
     }
     MimeTypes.Mutable mime = new MimeTypes.Mutable(MimeTypes.DEFAULTS);
     mime.addMimeMapping("efi", "application/efi");
@@ -226,6 +227,11 @@ public final class BootHttpServer implements AutoCloseable {
   /** Body bytes that went out by sendfile (plain HTTP, large files), a part of {@link #bytesSent()}. */
   public long bytesSentByFile() {
     return bytesSentByFile.sum();
+  }
+
+  /** Sendfile bodies sent under TCP_CORK (header and body in full segments), counted as each is uncorked. */
+  public long bodiesCorked() {
+    return bodiesCorked.sum();
   }
 
   /** File fetches that ended, by result: {@code complete}, {@code error} (failed midway), {@code not_found}. */

@@ -79,8 +79,9 @@ final class MappedFileContent extends HttpContent.Wrapper {
         }
         long n = Math.min(slice, len - pos);
         var part = mapped.asSlice(offset + pos, n).asByteBuffer();
+        boolean endsBody = pos + n >= len;
         if (sendfile != null) {
-          sendfile.sendFileFor(part, mapping.channel, offset + pos); // the same bytes, without the copy
+          sendfile.sendFileFor(part, mapping.channel, offset + pos, endsBody); // the same bytes, without the copy
           last = part;
         }
         pos += n;

@@ -1,5 +1,6 @@
 package dev.bootline.http;
 
+import dev.bootline.net.TcpCork;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,23 +24,28 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class SendfileEndPoint extends SocketChannelEndPoint {
   /** A buffer whose bytes are {@code file[offset, offset + buffer.limit())}, position 0 being {@code offset}. */
-  private record Pending(ByteBuffer buffer, FileChannel file, long offset) {}
+  private record Pending(ByteBuffer buffer, FileChannel file, long offset, boolean endsBody) {}
 
   private final LongAdder sentByFile;
+  private final LongAdder corkedBodies;
   private volatile Pending pending;
+  /** TCP_CORK is on: set before a file body's first write (with the header), cleared once its last byte is queued. */
+  private boolean corked;
 
   SendfileEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
-      LongAdder sentByFile) {
+      LongAdder sentByFile, LongAdder corkedBodies) {
     super(channel, selector, key, scheduler);
     this.sentByFile = sentByFile;
+    this.corkedBodies = corkedBodies;
   }
 
   /**
    * The next flush of {@code buffer} (by identity) sends {@code file} from {@code offset} instead; the caller writes
    * {@code buffer} through Jetty right after. One at a time: HTTP/1.1 writes one response body at a time.
+   * {@code endsBody} says this range is the body's last, so the socket is uncorked once it is queued.
    */
-  void sendFileFor(ByteBuffer buffer, FileChannel file, long offset) {
-    pending = new Pending(buffer, file, offset);
+  void sendFileFor(ByteBuffer buffer, FileChannel file, long offset, boolean endsBody) {
+    pending = new Pending(buffer, file, offset, endsBody);
   }
 
   /** Drops the substitution (the write ended, well or not): the channel may be closed after this. */
@@ -48,6 +54,7 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     if (p != null && p.buffer == buffer) {
       pending = null;
     }
+    uncork();
   }
 
   @Override
@@ -56,6 +63,11 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     int at = p == null ? -1 : indexOf(buffers, p.buffer);
     if (at < 0) {
       return super.flush(buffers);
+    }
+    if (!corked && TcpCork.available()) {
+      // as nginx's tcp_nopush: the header and the body leave in full segments. Against a client reading in small bites
+      // it matters most: without it each small window opening is answered at once with a small segment.
+      corked = TcpCork.set(getChannel(), true);
     }
     // the response header (if any) first; it is small, so normally one write
     for (int i = 0; i < at; i++) {
@@ -91,15 +103,30 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
         return false;
       }
     }
+    if (p.endsBody) {
+      uncork(); // the tail goes now, not after the kernel's 200 ms cork limit
+    }
     return true;
   }
 
-  /** A plain HTTP/1.1 connector whose connections are {@link SendfileEndPoint}s. */
-  static ServerConnector connector(Server server, LongAdder sentByFile) {
-    return new ServerConnector(server) {
+  private void uncork() {
+    if (corked) {
+      corked = false;
+      corkedBodies.increment(); // before the uncork releases the tail: whoever saw the tail sees the count
+      TcpCork.set(getChannel(), false);
+    }
+  }
+
+  /**
+   * A plain HTTP/1.1 connector whose connections are {@link SendfileEndPoint}s, counting the bytes sent by file and
+   * the bodies sent corked (counted when uncorked). {@code -Dbootline.http.selectors} sets the selector threads
+   * (default: Jetty's, one per two cores, at most four).
+   */
+  static ServerConnector connector(Server server, LongAdder sentByFile, LongAdder corkedBodies) {
+    return new ServerConnector(server, -1, Integer.getInteger("bootline.http.selectors", -1)) {
       @Override
       protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-        SendfileEndPoint ep = new SendfileEndPoint(channel, selector, key, getScheduler(), sentByFile);
+        SendfileEndPoint ep = new SendfileEndPoint(channel, selector, key, getScheduler(), sentByFile, corkedBodies);
         ep.setIdleTimeout(getIdleTimeout());
         return ep;
       }

@@ -20,6 +20,8 @@ final class Libc {
   static final int SOCK_DGRAM = 2;
   static final int SOCK_CLOEXEC = 0x80000;
   static final int IPPROTO_UDP = 17;
+  static final int IPPROTO_TCP = 6;
+  static final int TCP_CORK = 3;
 
   static final int SOL_SOCKET = 1;
   static final int SO_REUSEADDR = 2;
@@ -46,6 +48,8 @@ final class Libc {
   static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
   static final MethodHandle SETSOCKOPT =
       handle("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  static final MethodHandle GETSOCKOPT =
+      handle("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
   static final MethodHandle GETSOCKNAME =
       handle("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));

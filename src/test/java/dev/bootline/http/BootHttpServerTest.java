@@ -148,6 +148,8 @@ class BootHttpServerTest {
     assertThat(whole.headers().firstValue("content-length")).contains(String.valueOf(data.length));
     assertThat(whole.body()).isEqualTo(data);
     assertThat(server.bytesSentByFile()).as("plain HTTP sends large bodies by sendfile").isEqualTo(data.length);
+    assertThat(server.bodiesCorked()).as("header and body corked as nginx's tcp_nopush, and uncorked at the end")
+        .isEqualTo(1);
     var head = client.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(head.headers().firstValue("content-length")).contains(String.valueOf(data.length));
