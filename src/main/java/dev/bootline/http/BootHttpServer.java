@@ -100,6 +100,7 @@ public final class BootHttpServer implements AutoCloseable {
   private final FileContents contents;
   /** Whole-file mappings reused across requests (plain HTTP bodies of 256 KiB and more). */
   private final FileMappings mappings = new FileMappings(256, 16L << 30);
+  private final SafePaths safePaths = new SafePaths();
   private volatile long progressEveryNanos = PROGRESS_EVERY.toNanos();
   private final List<Route> routes = new ArrayList<>();
   private final FetchListener listener;
@@ -309,9 +310,9 @@ public final class BootHttpServer implements AutoCloseable {
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
     MacRoute m = mr.get();
-    Optional<Path> file =
+    Optional<SafePaths.Resolved> file =
         switch (m.area()) {
-          case "mac" -> netbootDir.flatMap(dir -> SafePaths.resolve(dir.resolve(m.mac().toString()), m.rest()));
+          case "mac" -> netbootDir.flatMap(dir -> safePaths.resolve(dir.resolve(m.mac().toString()), m.rest()));
           // Debian's iPXE binaries are symlinks (/usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi): serve the file itself,
           // resolved per request so an upgraded link target is picked up, as SafePaths does for netboot files
           case "ipxe" -> ipxe.resolve(m.rest()).flatMap(BootHttpServer::realPath);
@@ -322,7 +323,7 @@ public final class BootHttpServer implements AutoCloseable {
       listener.fetched(Optional.of(m.mac()), remote, m.area() + "/" + m.rest(), 0, -1, "error");
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
     }
-    HttpContent found = contents.get(file.get());
+    HttpContent found = contents.get(file.get().real(), file.get().attributes());
     if (found == null) {
       fetchesNotFound.increment();
       return error(request, response, callback, HttpStatus.NOT_FOUND_404, "not found");
@@ -503,9 +504,12 @@ public final class BootHttpServer implements AutoCloseable {
     mappings.close();
   }
 
-  private static Optional<Path> realPath(Path p) {
+  private static Optional<SafePaths.Resolved> realPath(Path p) {
     try {
-      return Optional.of(p.toRealPath());
+      Path real = p.toRealPath();
+      return Optional.of(new SafePaths.Resolved(real,
+          java.nio.file.Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS)));
     } catch (IOException | SecurityException e) {
       return Optional.empty();
     }

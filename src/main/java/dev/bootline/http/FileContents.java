@@ -36,14 +36,11 @@ final class FileContents {
     this.maxFiles = maxFiles;
   }
 
-  /** The content of the regular file at {@code real} (a real path), or null if it is gone or not servable. */
-  HttpContent get(Path real) throws IOException {
-    BasicFileAttributes a;
-    try {
-      a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException e) {
-      return null;
-    }
+  /**
+   * The content of the regular file at {@code real} (a real path) whose attributes, read without following links, are
+   * {@code a} (read by the caller for this request), or null if it is not servable.
+   */
+  HttpContent get(Path real, BasicFileAttributes a) throws IOException {
     Entry e = byPath.get(real);
     if (e != null && e.sameFile(a)) {
       return e.content;

@@ -65,11 +65,13 @@ final class FileMappings implements AutoCloseable {
     this.maxBytes = maxBytes;
   }
 
-  /** A mapping of the whole file as it is now; call {@link #release} when the write ends. */
-  Mapping acquire(Path file) throws IOException {
-    // The caller passes a real path (SafePaths' answer, or an iPXE binary resolved through its symlink by
-    // BootHttpServer); NOFOLLOW then only refuses a link swapped in since.
-    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+  /**
+   * A mapping of the whole file whose attributes the caller read for this request ({@code a}, without following
+   * links); call {@link #release} when the write ends. The caller passes a real path (SafePaths' answer, or an iPXE
+   * binary resolved through its symlink by BootHttpServer); opening with NOFOLLOW then only refuses a link swapped in
+   * since, and a new mapping is checked against {@code a}'s size.
+   */
+  Mapping acquire(Path file, BasicFileAttributes a) throws IOException {
     synchronized (this) {
       Mapping m = byPath.get(file);
       if (m != null && m.sameFile(a)) {
@@ -121,6 +123,9 @@ final class FileMappings implements AutoCloseable {
     Arena arena = Arena.ofShared();
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     try {
+      if (ch.size() != a.size()) { // replaced or rewritten since the request read its attributes: map nothing stale
+        throw new IOException("file changed while being served: " + file);
+      }
       MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, a.size(), arena);
       return new Mapping(a.fileKey(), a.size(), a.lastModifiedTime(), arena, seg, ch);
     } catch (IOException | RuntimeException e) {

@@ -29,12 +29,12 @@ final class MappedFileContent extends HttpContent.Wrapper {
     return Math.min(len, 4L * 1024 * 1024);
   }
 
-  private final Path file;
+  private final SafePaths.Resolved file;
   private final FileMappings mappings;
   private final SendfileEndPoint sendfile;
 
   /** @param sendfile the connection's endpoint when it can send the mapped ranges with sendfile, else null */
-  MappedFileContent(HttpContent content, Path file, FileMappings mappings, SendfileEndPoint sendfile) {
+  MappedFileContent(HttpContent content, SafePaths.Resolved file, FileMappings mappings, SendfileEndPoint sendfile) {
     super(content);
     this.file = file;
     this.mappings = mappings;
@@ -51,14 +51,14 @@ final class MappedFileContent extends HttpContent.Wrapper {
     }
     FileMappings.Mapping mapping;
     try {
-      mapping = mappings.acquire(file);
+      mapping = mappings.acquire(file.real(), file.attributes());
     } catch (IOException | RuntimeException e) {
       callback.failed(e);
       return;
     }
     if (offset + len > mapping.segment.byteSize()) { // the file shrank since its headers were made
       mappings.release(mapping);
-      callback.failed(new IOException("file changed while being served: " + file));
+      callback.failed(new IOException("file changed while being served: " + file.real()));
       return;
     }
     MemorySegment mapped = mapping.segment;

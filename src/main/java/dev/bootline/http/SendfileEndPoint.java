@@ -23,6 +23,15 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * buffer (and TLS, whose encrypted buffers never match) takes the ordinary write.
  */
 final class SendfileEndPoint extends SocketChannelEndPoint {
+  /**
+   * Selector threads: one per core (at most 8), as nginx's {@code worker_processes auto}. File fetches are handled and
+   * sent on the selector thread itself, so they are the boot plane's workers; Jetty's default (one per two cores)
+   * left one busy selector at ~0.9 of a core under 50 downloads while the other core idled for it.
+   * {@code -Dbootline.http.selectors=N} overrides.
+   */
+  static final int SELECTORS = Integer.getInteger("bootline.http.selectors",
+      Math.min(8, Runtime.getRuntime().availableProcessors()));
+
   /** A buffer whose bytes are {@code file[offset, offset + buffer.limit())}, position 0 being {@code offset}. */
   private record Pending(ByteBuffer buffer, FileChannel file, long offset, boolean endsBody) {}
 
@@ -119,11 +128,10 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
 
   /**
    * A plain HTTP/1.1 connector whose connections are {@link SendfileEndPoint}s, counting the bytes sent by file and
-   * the bodies sent corked (counted when uncorked). {@code -Dbootline.http.selectors} sets the selector threads
-   * (default: Jetty's, one per two cores, at most four).
+   * the bodies sent corked (counted when uncorked).
    */
   static ServerConnector connector(Server server, LongAdder sentByFile, LongAdder corkedBodies) {
-    return new ServerConnector(server, -1, Integer.getInteger("bootline.http.selectors", -1)) {
+    return new ServerConnector(server, -1, SELECTORS) {
       @Override
       protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
         SendfileEndPoint ep = new SendfileEndPoint(channel, selector, key, getScheduler(), sentByFile, corkedBodies);
