@@ -72,6 +72,10 @@ public final class TcpCork {
   }
 
   private static MethodHandle fdAccessor() {
+    if ("false".equals(System.getProperty("bootline.http.cork"))) { // A/B runs, or an escape hatch
+      LOG.debug("TCP_CORK off: -Dbootline.http.cork=false");
+      return null;
+    }
     try {
       Class<?> selCh = Class.forName("sun.nio.ch.SelChImpl");
       if (!selCh.getModule().isExported("sun.nio.ch", TcpCork.class.getModule())) {
