@@ -36,12 +36,15 @@ final class FileMappings implements AutoCloseable {
     final MemorySegment segment;
     /** The file, open for reading while the mapping lives (the sendfile path sends from it). */
     final FileChannel channel;
+    /** {@link #channel}'s descriptor for a direct sendfile ({@link dev.bootline.net.Sendfile}), or -1. */
+    final int fd;
     private int users;
     private boolean evicted;
 
     private Mapping(
         Object fileKey, long size, FileTime modified, Arena arena, MemorySegment segment, FileChannel channel) {
       this.channel = channel;
+      this.fd = dev.bootline.net.Sendfile.fd(channel);
       this.fileKey = fileKey;
       this.size = size;
       this.modified = modified;

@@ -1,5 +1,6 @@
 package dev.bootline.http;
 
+import dev.bootline.net.Sendfile;
 import dev.bootline.net.TcpCork;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,10 +34,11 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
       Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   /** A buffer whose bytes are {@code file[offset, offset + buffer.limit())}, position 0 being {@code offset}. */
-  private record Pending(ByteBuffer buffer, FileChannel file, long offset, boolean endsBody) {}
+  private record Pending(ByteBuffer buffer, FileChannel file, int fileFd, long offset, boolean endsBody) {}
 
   private final LongAdder sentByFile;
   private final LongAdder corkedBodies;
+  private final Object closeGuard = new Object();
   private volatile Pending pending;
   /** TCP_CORK is on: set before a file body's first write (with the header), cleared once its last byte is queued. */
   private boolean corked;
@@ -51,10 +53,11 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
   /**
    * The next flush of {@code buffer} (by identity) sends {@code file} from {@code offset} instead; the caller writes
    * {@code buffer} through Jetty right after. One at a time: HTTP/1.1 writes one response body at a time.
-   * {@code endsBody} says this range is the body's last, so the socket is uncorked once it is queued.
+   * {@code endsBody} says this range is the body's last, so the socket is uncorked once it is queued. {@code fileFd} is
+   * {@code file}'s descriptor for a direct sendfile, or -1 for {@link FileChannel#transferTo}.
    */
-  void sendFileFor(ByteBuffer buffer, FileChannel file, long offset, boolean endsBody) {
-    pending = new Pending(buffer, file, offset, endsBody);
+  void sendFileFor(ByteBuffer buffer, FileChannel file, int fileFd, long offset, boolean endsBody) {
+    pending = new Pending(buffer, file, fileFd, offset, endsBody);
   }
 
   /** Drops the substitution (the write ended, well or not): the channel may be closed after this. */
@@ -76,7 +79,7 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     if (!corked && TcpCork.available()) {
       // as nginx's tcp_nopush: the header and the body leave in full segments. Against a client reading in small bites
       // it matters most: without it each small window opening is answered at once with a small segment.
-      corked = TcpCork.set(getChannel(), true);
+      corked = cork(true);
     }
     // the response header (if any) first; it is small, so normally one write
     for (int i = 0; i < at; i++) {
@@ -88,7 +91,19 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     while (b.hasRemaining()) {
       long n;
       try {
-        n = p.file.transferTo(p.offset + b.position(), b.remaining(), getChannel());
+        if (p.fileFd >= 0) {
+          n = sendDirect(p.fileFd, p.offset + b.position(), b.remaining());
+          if (n == 0) {
+            throw new EofException("file shrank while being sent");
+          }
+          if (n < 0) {
+            return false; // the socket is full: Jetty waits for it to drain and flushes again
+          }
+        } else {
+          n = p.file.transferTo(p.offset + b.position(), b.remaining(), getChannel());
+        }
+      } catch (EofException e) {
+        throw e;
       } catch (IOException e) {
         throw new EofException(e);
       }
@@ -118,11 +133,37 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     return true;
   }
 
+  /**
+   * A sendfile on the socket's descriptor number, never on a closed one: a number freed by a concurrent close (idle
+   * timeout on the scheduler thread) could already name another connection. {@link #doClose} takes the same lock.
+   */
+  private long sendDirect(int fileFd, long offset, long count) throws IOException {
+    synchronized (closeGuard) {
+      if (!getChannel().isOpen()) {
+        throw new EofException("closed");
+      }
+      return Sendfile.send(getChannel(), fileFd, offset, count);
+    }
+  }
+
+  private boolean cork(boolean on) {
+    synchronized (closeGuard) {
+      return getChannel().isOpen() && TcpCork.set(getChannel(), on);
+    }
+  }
+
+  @Override
+  public void doClose() {
+    synchronized (closeGuard) {
+      super.doClose();
+    }
+  }
+
   private void uncork() {
     if (corked) {
       corked = false;
       corkedBodies.increment(); // before the uncork releases the tail: whoever saw the tail sees the count
-      TcpCork.set(getChannel(), false);
+      cork(false);
     }
   }
 

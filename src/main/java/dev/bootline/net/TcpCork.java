@@ -5,24 +5,19 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.channels.SocketChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code TCP_CORK} on a TCP socket channel, as nginx's {@code tcp_nopush}: while corked the kernel sends only full
  * segments, so a response header and the file body after it leave as full segments instead of a lone small header
  * and window-sized dribbles; uncorking sends the rest at once. It changes no byte, only how they are cut into segments.
  *
- * <p>Java has no option for it, so this needs the channel's file descriptor, which only the JDK's
- * {@code sun.nio.ch.SelChImpl} tells: the jar's manifest exports that package to bootline ({@code Add-Exports}).
- * Without the export (another launcher, an IDE) {@link #available()} is false and callers just do not cork.
+ * <p>Java has no option for it, so this needs the channel's file descriptor ({@link ChannelFds}). Without it (another
+ * launcher, an IDE, or {@code -Dbootline.http.cork=false}) {@link #available()} is false and callers just do not cork.
  */
 public final class TcpCork {
-  private static final Logger LOG = LoggerFactory.getLogger(TcpCork.class);
-  private static final MethodHandle FD_OF = fdAccessor();
+  private static final boolean ENABLED = !"false".equals(System.getProperty("bootline.http.cork"));
+  private static final MethodHandle FD_OF = ENABLED ? ChannelFds.SOCKET : null;
 
   private TcpCork() {}
 
@@ -68,25 +63,6 @@ public final class TcpCork {
       return rc == 0 && value.get(JAVA_INT, 0) != 0;
     } catch (Throwable t) {
       return false;
-    }
-  }
-
-  private static MethodHandle fdAccessor() {
-    if ("false".equals(System.getProperty("bootline.http.cork"))) { // A/B runs, or an escape hatch
-      LOG.debug("TCP_CORK off: -Dbootline.http.cork=false");
-      return null;
-    }
-    try {
-      Class<?> selCh = Class.forName("sun.nio.ch.SelChImpl");
-      if (!selCh.getModule().isExported("sun.nio.ch", TcpCork.class.getModule())) {
-        LOG.debug("TCP_CORK off: java.base does not export sun.nio.ch to bootline (run the jar with -jar)");
-        return null;
-      }
-      return MethodHandles.lookup().findVirtual(selCh, "getFDVal", MethodType.methodType(int.class))
-          .asType(MethodType.methodType(int.class, SocketChannel.class));
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      LOG.debug("TCP_CORK off: {}", e.toString());
-      return null;
     }
   }
 }
