@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -22,6 +23,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * write interest stay Jetty's. Only when that very buffer reaches {@link #flush} is it replaced by a
  * {@link FileChannel#transferTo} of the file range it holds, advancing the buffer as the kernel takes bytes. Any other
  * buffer (and TLS, whose encrypted buffers never match) takes the ordinary write.
+ *
+ * <p>As nginx with {@code sendfile on; tcp_nopush on}: the header and the body go out under TCP_CORK (full segments
+ * only, the tail pushed when the body's last range is queued), and the body with {@code sendfile(2)} on the two
+ * descriptors ({@link Sendfile}), or {@link FileChannel#transferTo} where those are not available.
  */
 final class SendfileEndPoint extends SocketChannelEndPoint {
   /**
@@ -40,8 +45,11 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
   private final LongAdder corkedBodies;
   private final Object closeGuard = new Object();
   private volatile Pending pending;
-  /** TCP_CORK is on: set before a file body's first write (with the header), cleared once its last byte is queued. */
-  private boolean corked;
+  /**
+   * TCP_CORK is on: set before a file body's first write (with the header), cleared once its last byte is queued or
+   * the write ended otherwise ({@link #forget}, which a failure may call on another thread: hence atomic).
+   */
+  private final AtomicBoolean corked = new AtomicBoolean();
 
   SendfileEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
       LongAdder sentByFile, LongAdder corkedBodies) {
@@ -76,10 +84,10 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     if (at < 0) {
       return super.flush(buffers);
     }
-    if (!corked && TcpCork.available()) {
+    if (!corked.get() && TcpCork.available()) {
       // as nginx's tcp_nopush: the header and the body leave in full segments. Against a client reading in small bites
       // it matters most: without it each small window opening is answered at once with a small segment.
-      corked = cork(true);
+      corked.set(cork(true));
     }
     // the response header (if any) first; it is small, so normally one write
     for (int i = 0; i < at; i++) {
@@ -160,8 +168,7 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
   }
 
   private void uncork() {
-    if (corked) {
-      corked = false;
+    if (corked.compareAndSet(true, false)) {
       corkedBodies.increment(); // before the uncork releases the tail: whoever saw the tail sees the count
       cork(false);
     }
