@@ -429,9 +429,12 @@ public final class BootHttpServer implements AutoCloseable {
     private final Progress progress;
     private final long total;
     private final long everyNanos;
+    /** A HEAD response's body is dropped by Jetty after these writes: nothing is sent, so nothing is counted. */
+    private final boolean head;
 
     CountingResponse(Request request, Response wrapped, Progress progress, long total, long everyNanos) {
       super(request, wrapped);
+      this.head = HttpMethod.HEAD.is(request.getMethod());
       this.progress = progress;
       this.total = total;
       this.everyNanos = everyNanos;
@@ -444,7 +447,7 @@ public final class BootHttpServer implements AutoCloseable {
 
     @Override
     public void write(boolean last, java.nio.ByteBuffer content, Callback callback) {
-      int n = content == null ? 0 : content.remaining();
+      int n = content == null || head ? 0 : content.remaining();
       // count before passing success on: the next write (and the final "complete") may run inside succeeded()
       super.write(last, content, new Callback.Nested(callback) {
         @Override

@@ -77,6 +77,11 @@ class BootHttpServerTest {
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.headers().firstValue("content-length")).contains("5");
     assertThat(head.headers().firstValue("content-type")).contains("application/efi");
+    for (int i = 0; i < 2000 && fetches.stream().noneMatch(f -> f.contains(" complete ")); i++) {
+      Thread.sleep(5);
+    }
+    assertThat(fetches).as("a HEAD sends no body: its fetch completes with 0 bytes sent of the file's 5")
+        .contains("52:54:00:12:34:56 ipxe/ipxe.efi complete 0/5");
     HttpResponse<String> range = get("/mac/52:54:00:12:34:56/disk.img", "Range", "bytes=100-199");
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.body()).hasSize(100);
