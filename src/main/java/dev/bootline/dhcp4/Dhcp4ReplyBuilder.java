@@ -1,9 +1,8 @@
 package dev.bootline.dhcp4;
 
-import dev.bootline.wire.LastValue;
-
 import static dev.bootline.dhcp4.Dhcp4OptionCodes.*;
 
+import dev.bootline.wire.LastValue;
 import java.net.Inet4Address;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,7 +1,5 @@
 package dev.bootline.dhcp4;
 
-import dev.bootline.wire.LastValue;
-
 import dev.bootline.boot.Assignment;
 import dev.bootline.boot.BootPolicy;
 import dev.bootline.config.BootlineConfig;
@@ -13,6 +11,7 @@ import dev.bootline.net.NetInterfaces;
 import dev.bootline.net.ReceivedDatagram;
 import dev.bootline.net.UdpSocket;
 import dev.bootline.net.UdpSocketConfig;
+import dev.bootline.wire.LastValue;
 import dev.bootline.wire.MalformedPacketException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,5 @@
 package dev.bootline.dhcp4;
 
-import dev.bootline.wire.LastValue;
-
 import static dev.bootline.dhcp4.Dhcp4OptionCodes.*;
 
 import dev.bootline.boot.Arch;
@@ -10,6 +8,7 @@ import dev.bootline.boot.BootPlan;
 import dev.bootline.boot.BootPolicy;
 import dev.bootline.boot.ClientFacts;
 import dev.bootline.config.BootlineConfig;
+import dev.bootline.wire.LastValue;
 import dev.bootline.wire.MacAddress;
 import dev.bootline.wire.MalformedPacketException;
 import java.net.Inet4Address;

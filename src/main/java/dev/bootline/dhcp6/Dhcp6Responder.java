@@ -1,7 +1,5 @@
 package dev.bootline.dhcp6;
 
-import dev.bootline.wire.LastValue;
-
 import dev.bootline.boot.Arch;
 import dev.bootline.boot.Assignment;
 import dev.bootline.boot.BootPlan;
@@ -21,6 +19,7 @@ import dev.bootline.dhcp6.Dhcp6Option.ServerId;
 import dev.bootline.dhcp6.Dhcp6Option.StatusCode;
 import dev.bootline.dhcp6.Dhcp6Option.VendorClass;
 import dev.bootline.wire.Ipv6Text;
+import dev.bootline.wire.LastValue;
 import dev.bootline.wire.MacAddress;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
