@@ -509,10 +509,7 @@ public final class BootHttpServer implements AutoCloseable {
 
   private static Optional<SafePaths.Resolved> realPath(Path p) {
     try {
-      Path real = p.toRealPath();
-      return Optional.of(new SafePaths.Resolved(real,
-          java.nio.file.Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class,
-              java.nio.file.LinkOption.NOFOLLOW_LINKS)));
+      return Optional.of(SafePaths.followed(p));
     } catch (IOException | SecurityException e) {
       return Optional.empty();
     }

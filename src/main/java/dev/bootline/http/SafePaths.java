@@ -74,15 +74,22 @@ final class SafePaths {
 
   /** A path with a link in it: follow every link, and the end must be a regular file still inside the root. */
   private static Optional<Resolved> throughLinks(Path realRoot, Path candidate) throws IOException {
-    Path real = candidate.toRealPath(); // fails if missing or dangling
-    if (!real.startsWith(realRoot)) {
+    Resolved r = followed(candidate);
+    if (!r.real().startsWith(realRoot) || !r.attributes().isRegularFile() || !Files.isReadable(r.real())) {
       return Optional.empty();
     }
-    BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!a.isRegularFile() || !Files.isReadable(real)) {
-      return Optional.empty();
-    }
-    return Optional.of(new Resolved(real, a));
+    return Optional.of(r);
+  }
+
+  /**
+   * {@code p} with every link followed, and the attributes of what it names. No root: for files the configuration
+   * names itself (Debian's iPXE binaries are links into /boot), resolved per request so a new link target is used.
+   *
+   * @throws IOException if it is missing or a link dangles
+   */
+  static Resolved followed(Path p) throws IOException {
+    Path real = p.toRealPath();
+    return new Resolved(real, Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
   }
 
   private Path realRoot(Path root) throws IOException {
