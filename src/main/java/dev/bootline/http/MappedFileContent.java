@@ -81,7 +81,7 @@ final class MappedFileContent extends HttpContent.Wrapper {
         var part = mapped.asSlice(offset + pos, n).asByteBuffer();
         boolean endsBody = pos + n >= len;
         if (sendfile != null) {
-          sendfile.sendFileFor(part, mapping.channel, mapping.fd, offset + pos, endsBody); // the same bytes, without the copy
+          sendfile.sendFileFor(part, mapping, offset + pos, endsBody); // the same bytes, without the copy
           last = part;
         }
         pos += n;

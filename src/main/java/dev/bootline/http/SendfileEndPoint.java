@@ -17,16 +17,14 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * A plain TCP endpoint that can send a file body with {@code sendfile(2)} (no copy through user space), the way nginx
- * does. Jetty still does everything else: the body goes through the normal response write as a buffer holding the same
- * bytes (a slice of the file's mapping), so Content-Length accounting, HEAD, ranges, keep-alive, partial writes and
- * write interest stay Jetty's. Only when that very buffer reaches {@link #flush} is it replaced by a
- * {@link FileChannel#transferTo} of the file range it holds, advancing the buffer as the kernel takes bytes. Any other
- * buffer (and TLS, whose encrypted buffers never match) takes the ordinary write.
- *
- * <p>As nginx with {@code sendfile on; tcp_nopush on}: the header and the body go out under TCP_CORK (full segments
- * only, the tail pushed when the body's last range is queued), and the body with {@code sendfile(2)} on the two
- * descriptors ({@link Sendfile}), or {@link FileChannel#transferTo} where those are not available.
+ * A plain TCP endpoint that sends a file body the way nginx does with {@code sendfile on; tcp_nopush on}: with
+ * {@code sendfile(2)} (no copy through user space), header and body under TCP_CORK (full segments only, the tail
+ * pushed once the body's last range is queued). Jetty still does everything else: the body goes through the normal
+ * response write as a buffer holding the same bytes (a slice of the file's mapping), so Content-Length accounting,
+ * HEAD, ranges, keep-alive, partial writes and write interest stay Jetty's. Only when that very buffer reaches
+ * {@link #flush} is it replaced by a sendfile of the file range it holds ({@link Sendfile} on the two descriptors, or
+ * {@link FileChannel#transferTo} where those are not available), advancing the buffer as the kernel takes bytes. Any
+ * other buffer (and TLS, whose encrypted buffers never match) takes the ordinary write.
  */
 final class SendfileEndPoint extends SocketChannelEndPoint {
   /**
@@ -39,7 +37,7 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
       Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   /** A buffer whose bytes are {@code file[offset, offset + buffer.limit())}, position 0 being {@code offset}. */
-  private record Pending(ByteBuffer buffer, FileChannel file, int fileFd, long offset, boolean endsBody) {}
+  private record Pending(ByteBuffer buffer, FileMappings.Mapping file, long offset, boolean endsBody) {}
 
   private final LongAdder sentByFile;
   private final LongAdder corkedBodies;
@@ -59,13 +57,13 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
   }
 
   /**
-   * The next flush of {@code buffer} (by identity) sends {@code file} from {@code offset} instead; the caller writes
-   * {@code buffer} through Jetty right after. One at a time: HTTP/1.1 writes one response body at a time.
-   * {@code endsBody} says this range is the body's last, so the socket is uncorked once it is queued. {@code fileFd} is
-   * {@code file}'s descriptor for a direct sendfile, or -1 for {@link FileChannel#transferTo}.
+   * The next flush of {@code buffer} (by identity) sends the mapped file from {@code offset} instead; the caller writes
+   * {@code buffer} through Jetty right after and holds the mapping until that write ends. One at a time: HTTP/1.1
+   * writes one response body at a time. {@code endsBody} says this range is the body's last, so the socket is uncorked
+   * once it is queued.
    */
-  void sendFileFor(ByteBuffer buffer, FileChannel file, int fileFd, long offset, boolean endsBody) {
-    pending = new Pending(buffer, file, fileFd, offset, endsBody);
+  void sendFileFor(ByteBuffer buffer, FileMappings.Mapping file, long offset, boolean endsBody) {
+    pending = new Pending(buffer, file, offset, endsBody);
   }
 
   /** Drops the substitution (the write ended, well or not): the channel may be closed after this. */
@@ -96,39 +94,20 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
       }
     }
     ByteBuffer b = p.buffer;
-    while (b.hasRemaining()) {
-      long n;
-      try {
-        if (p.fileFd >= 0) {
-          n = sendDirect(p.fileFd, p.offset + b.position(), b.remaining());
-          if (n == 0) {
-            throw new EofException("file shrank while being sent");
-          }
-          if (n < 0) {
-            return false; // the socket is full: Jetty waits for it to drain and flushes again
-          }
-        } else {
-          n = p.file.transferTo(p.offset + b.position(), b.remaining(), getChannel());
-        }
-      } catch (EofException e) {
-        throw e;
-      } catch (IOException e) {
-        throw new EofException(e);
-      }
-      if (n > 0) {
-        b.position(b.position() + (int) n);
-        sentByFile.add(n);
-        notIdle();
-        if (b.hasRemaining()) {
-          return false; // a short write: the socket is full, Jetty flushes again when it drains
-        }
-        break;
-      }
-      // nothing taken: the socket is full (Jetty waits for it to drain and flushes again), or the file shrank
-      if (p.file.size() < p.offset + b.limit()) {
+    if (b.hasRemaining()) {
+      long n = send(p.file, p.offset + b.position(), b.remaining());
+      if (n == 0) {
         throw new EofException("file shrank while being sent");
       }
-      return false;
+      if (n < 0) {
+        return false; // the socket is full: Jetty waits for it to drain and flushes again
+      }
+      b.position(b.position() + (int) n);
+      sentByFile.add(n);
+      notIdle();
+      if (b.hasRemaining()) {
+        return false; // a short write: the same
+      }
     }
     for (int i = at + 1; i < buffers.length; i++) {
       if (buffers[i].hasRemaining() && !super.flush(buffers[i])) {
@@ -142,15 +121,27 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
   }
 
   /**
-   * A sendfile on the socket's descriptor number, never on a closed one: a number freed by a concurrent close (idle
-   * timeout on the scheduler thread) could already name another connection. {@link #doClose} takes the same lock.
+   * Up to {@code count} bytes of the file from {@code offset}, with {@link Sendfile}'s answer: bytes taken, 0 at the
+   * file's end, -1 when the socket is full. The direct call never uses the socket's descriptor number after a close:
+   * a number freed by a concurrent close (idle timeout on the scheduler thread) could already name another connection;
+   * {@link #doClose} takes the same lock.
    */
-  private long sendDirect(int fileFd, long offset, long count) throws IOException {
-    synchronized (closeGuard) {
-      if (!getChannel().isOpen()) {
-        throw new EofException("closed");
+  private long send(FileMappings.Mapping file, long offset, long count) throws IOException {
+    try {
+      if (file.fd >= 0) {
+        synchronized (closeGuard) {
+          if (!getChannel().isOpen()) {
+            throw new EofException("closed");
+          }
+          return Sendfile.send(getChannel(), file.fd, offset, count);
+        }
       }
-      return Sendfile.send(getChannel(), fileFd, offset, count);
+      long n = file.channel.transferTo(offset, count, getChannel());
+      return n > 0 ? n : file.channel.size() <= offset ? 0 : -1;
+    } catch (EofException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new EofException(e);
     }
   }
 
